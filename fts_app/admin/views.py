@@ -1,0 +1,3 @@
+"""Pages of the admin feature."""
+
+from fts_app.admin import bp  # noqa: F401

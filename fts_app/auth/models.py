@@ -1,0 +1,74 @@
+"""Staff accounts and their server-side sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fts_app.auth.enums import Role
+from fts_app.db import Base
+from fts_app.timeutil import utcnow
+
+
+class User(Base):
+    """A staff account: administrator, lead guardian, guardian or board member."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: TOTP secret, encrypted under the master keyring (never stored in plain text)
+    totp_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the last TOTP time step accepted, so a code is used once only
+    last_totp_step: Mapped[int | None] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def role_enum(self) -> Role:
+        """Return the role as an enumeration member."""
+        return Role(self.role)
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id}, role={self.role})"
+
+
+class UserSession(Base):
+    """A signed-in session held on the server so it can be ended from here."""
+
+    __tablename__ = "user_sessions"
+
+    #: SHA-256 of the random token in the signed cookie; the token itself is never stored
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: True once the second factor has been given (or the role needs none)
+    two_factor_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_reason: Mapped[str | None] = mapped_column(String(40))
+
+    def __repr__(self) -> str:
+        return f"UserSession(user_id={self.user_id}, ended={self.ended_at is not None})"
+
+
+class OneTimeToken(Base):
+    """A single-use link, such as the one that creates the first administrator."""
+
+    __tablename__ = "one_time_tokens"
+
+    #: SHA-256 of the token; the token is shown once and never stored
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,3 @@
+"""Pages of the auth feature."""
+
+from fts_app.auth import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Pages of the cases feature."""
+
+from fts_app.cases import bp  # noqa: F401

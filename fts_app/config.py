@@ -1,0 +1,140 @@
+"""Configuration: defaults, then the instance folder, then FTS_* environment, then overrides."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+MASTER_KEY_FILE = "master_keys"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+AUDIT_KEY_FILE = "audit_key"
+SQLITE_FILE = "fts.sqlite3"
+
+
+class ConfigurationError(Exception):
+    """Start-up cannot go on; the message says what is wrong and how to fix it."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,
+    "MASTER_KEYS": None,
+    "SECRET_KEY": None,
+    "AUDIT_KEY": None,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "PREFERRED_URL_SCHEME": "http",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "TESTING": False,
+}
+
+#: settings that may come from FTS_* variables, with how to read each
+ENVIRONMENT_SETTINGS: dict[str, type] = {
+    "DATABASE_URL": str,
+    "MASTER_KEYS": str,
+    "SECRET_KEY": str,
+    "AUDIT_KEY": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_ABSOLUTE_HOURS": int,
+    "PREFERRED_URL_SCHEME": str,
+}
+
+
+def instance_path_from_environment() -> Path:
+    """Return the instance folder: FTS_INSTANCE_PATH or instance/ in the checkout."""
+    return Path(os.environ.get("FTS_INSTANCE_PATH") or REPOSITORY_ROOT / "instance").resolve()
+
+
+def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge defaults, instance/config.py, FTS_* variables and explicit overrides."""
+    settings = dict(DEFAULTS)
+    settings.update(_instance_file_settings(instance_path))
+    settings.update(_environment_settings())
+    settings.update(overrides or {})
+    return settings
+
+
+def _instance_file_settings(instance_path: Path) -> dict[str, Any]:
+    config_file = instance_path / "config.py"
+    if not config_file.exists():
+        return {}
+    namespace: dict[str, Any] = {}
+    exec(compile(config_file.read_text(), str(config_file), "exec"), namespace)  # noqa: S102
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def _environment_settings() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        raw = os.environ.get(f"FTS_{name}")
+        if raw is None or raw == "":
+            continue
+        try:
+            found[name] = kind(raw)
+        except ValueError as error:
+            raise ConfigurationError(f"FTS_{name} must be a {kind.__name__}: {raw!r}") from error
+    return found
+
+
+def ensure_instance_folder(instance_path: Path) -> None:
+    """Create the instance folder, readable by the owner only."""
+    try:
+        instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigurationError(
+            f"Cannot create the instance folder {instance_path}: {error.strerror}. "
+            "Set FTS_INSTANCE_PATH to a writable folder."
+        ) from error
+
+
+def default_database_url(instance_path: Path) -> str:
+    """Return the URL of the embedded SQLite database in the instance folder."""
+    return f"sqlite:///{instance_path / SQLITE_FILE}"
+
+
+def read_or_create_secret(instance_path: Path, file_name: str) -> str:
+    """Return a secret kept in the instance folder, creating it (mode 0600) on first start."""
+    path = instance_path / file_name
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    write_private_file(path, value + "\n")
+    return value
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Write a file only its owner can read, never leaving it world-readable in between."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+
+
+def parse_master_keys(text: str, source: str) -> list[bytes]:
+    """Parse comma- or line-separated urlsafe base64 keys of 32 bytes each."""
+    parts = [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+    if not parts:
+        raise ConfigurationError(
+            f"{source} holds no master key. Create one with: flask --app wsgi keys generate"
+        )
+    return [_decode_master_key(part, position, source) for position, part in enumerate(parts, 1)]
+
+
+def _decode_master_key(encoded: str, position: int, source: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise ConfigurationError(
+            f"Master key {position} in {source} is not urlsafe base64 of 32 bytes. "
+            "Create a valid one with: flask --app wsgi keys generate"
+        )
+    return key

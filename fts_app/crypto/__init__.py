@@ -1,0 +1,1 @@
+"""Envelope encryption: master keys wrap per-case data keys that encrypt case content."""

@@ -1,0 +1,60 @@
+"""Load the master keys at start-up, refusing any set that cannot open existing data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Engine
+
+from fts_app.config import (
+    MASTER_KEY_FILE,
+    ConfigurationError,
+    parse_master_keys,
+    write_private_file,
+)
+from fts_app.crypto.keyring import Keyring, generate_master_key
+from fts_app.crypto.models import CaseKey
+
+
+def load_keyring(configured: str | None, instance_path: Path, engine: Engine) -> Keyring:
+    """Return the keyring from configuration or the instance file, creating one only if safe."""
+    key_file = instance_path / MASTER_KEY_FILE
+    if configured:
+        keys = parse_master_keys(configured, "FTS_MASTER_KEYS")
+    elif key_file.exists():
+        keys = parse_master_keys(key_file.read_text(), str(key_file))
+    else:
+        _refuse_new_key_over_existing_data(engine)
+        write_private_file(key_file, generate_master_key() + "\n")
+        keys = parse_master_keys(key_file.read_text(), str(key_file))
+    keyring = Keyring(keys)
+    _check_keys_open_existing_data(keyring, engine)
+    return keyring
+
+
+def _wrapping_key_counts(engine: Engine) -> dict[str, int]:
+    if not inspect(engine).has_table(CaseKey.__tablename__):
+        return {}
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(CaseKey.master_key_id, func.count()).group_by(CaseKey.master_key_id)
+        )
+        return {key_id: count for key_id, count in rows}
+
+
+def _refuse_new_key_over_existing_data(engine: Engine) -> None:
+    if _wrapping_key_counts(engine):
+        raise ConfigurationError(
+            "The database holds encrypted cases but no master key is configured. "
+            "Restore the instance folder's master_keys file or set FTS_MASTER_KEYS."
+        )
+
+
+def _check_keys_open_existing_data(keyring: Keyring, engine: Engine) -> None:
+    for key_id, count in sorted(_wrapping_key_counts(engine).items()):
+        if not keyring.has_key(bytes.fromhex(key_id)):
+            raise ConfigurationError(
+                f"Master key {key_id} protects {count} case(s) but is not configured. "
+                "Add it back to FTS_MASTER_KEYS (after the current key) or the master_keys file."
+            )

@@ -1,0 +1,104 @@
+"""The database: declarative base, one engine per app, a session per app context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+IMMEDIATE = "fts_immediate"
+
+
+class Base(DeclarativeBase):
+    """Base of every model; constraint names follow one convention so migrations are stable."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself, so a write transaction can take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A write that starts as a read can fail under concurrency; writers take the lock first.
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def init_app(app: Flask, url: str) -> None:
+    """Attach an engine and session factory to the app."""
+    engine = make_engine(url)
+    app.extensions["fts_engine"] = engine
+    app.extensions["fts_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    """Return the current app's engine."""
+    return current_app.extensions["fts_engine"]
+
+
+def session() -> Session:
+    """Return the session of the current app context, opening it on first use."""
+    if "fts_session" not in g:
+        g.fts_session = current_app.extensions["fts_sessionmaker"]()
+    return g.fts_session
+
+
+def _close_session(_error: BaseException | None) -> None:
+    opened = g.pop("fts_session", None)
+    if opened is not None:
+        opened.close()
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """Run a service's writes in one transaction: all of it commits, or none of it."""
+    current = session()
+    if current.in_transaction():
+        # End the read snapshot the view used, so the write starts from the latest state.
+        current.commit()
+    current.connection(execution_options={IMMEDIATE: True})
+    try:
+        yield current
+        current.commit()
+    except BaseException:
+        current.rollback()
+        raise
+
+
+def is_sqlite() -> bool:
+    """Tell whether the current app runs on the embedded SQLite database."""
+    return engine().dialect.name == "sqlite"

@@ -1,0 +1,1 @@
+"""Synthetic data for demonstrations and benchmarks."""

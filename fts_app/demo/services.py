@@ -1,0 +1,292 @@
+"""Realistic synthetic cases and demo accounts, reproducible from a seed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fts_app.admin.models import Directorate
+from fts_app.audit.services import record
+from fts_app.auth.enums import Role
+from fts_app.auth.models import User
+from fts_app.auth.services import create_user
+from fts_app.cases.enums import (
+    CaseStatus,
+    ConfidentialityLevel,
+    Element,
+    EscalationTarget,
+    EventKind,
+    FeedbackMethod,
+    MessageDirection,
+    Route,
+    SpeakUpAgain,
+    WorkerGroup,
+)
+from fts_app.cases.models import Case, CaseAccess, CaseEvent, CaseMessage
+from fts_app.cases.services import NewConcern, open_case
+from fts_app.timeutil import today_in_london
+
+DIRECTORATES = [
+    "Emergency and urgent care",
+    "Surgery and theatres",
+    "Women and children",
+    "Medicine",
+    "Community services",
+    "Mental health",
+    "Estates and facilities",
+    "Corporate services",
+]
+DEMO_PASSWORD = "demo-password-change-me"  # noqa: S105 - printed for demo sign-in only
+DEMO_ACCOUNTS = [
+    ("admin@demo.nhs.example", Role.ADMIN, "Alex Admin"),
+    ("lead@demo.nhs.example", Role.LEAD_GUARDIAN, "Lee Lead-Guardian"),
+    ("guardian@demo.nhs.example", Role.GUARDIAN, "Gita Guardian"),
+    ("guardian2@demo.nhs.example", Role.GUARDIAN, "Sam Guardian"),
+    ("board@demo.nhs.example", Role.BOARD, "Bo Board"),
+]
+SITUATIONS = [
+    "Staffing on the night shift fell below safe levels on several occasions",
+    "A senior colleague repeatedly belittles junior staff in front of patients",
+    "Medicines were stored in an unlocked room overnight",
+    "Agency staff are not being given an induction before working on the ward",
+    "Concerns about infection control practice in the day unit",
+    "A manager discourages staff from reporting incidents",
+    "Broken equipment has not been repaired for weeks despite reports",
+    "Rotas are changed at short notice in a way that seems targeted",
+    "Patients waiting in corridors without regular observations",
+    "Comments about colleagues' ethnicity made during handover",
+]
+#: weights so the demo looks like a real trust: patient safety and bullying most common
+ELEMENT_WEIGHTS = [30, 18, 28, 20, 8]
+ROUTE_WEIGHTS = [22, 12, 25, 2, 20, 6, 5, 4, 3, 1]
+CONFIDENTIALITY_WEIGHTS = [35, 50, 15]
+QUARTERS_OF_HISTORY = 9
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """What a seeding run made."""
+
+    cases: int
+    first_received: date
+    last_received: date
+
+
+def ensure_directorates(session: Session) -> list[int]:
+    """Create the demo directorates if missing and return their ids."""
+    existing = {d.name: d.id for d in session.scalars(select(Directorate))}
+    for name in DIRECTORATES:
+        if name not in existing:
+            directorate = Directorate(name=name)
+            session.add(directorate)
+            session.flush()
+            existing[name] = directorate.id
+    return [existing[name] for name in DIRECTORATES]
+
+
+def ensure_demo_accounts(session: Session) -> list[User]:
+    """Create the demo accounts if missing; all share one printed password."""
+    users = []
+    for email, role, name in DEMO_ACCOUNTS:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(
+                session, email=email, role=role, password=DEMO_PASSWORD, display_name=name
+            )
+        users.append(user)
+    return users
+
+
+def history_start(today: date) -> date:
+    """Return the first day of the financial quarter QUARTERS_OF_HISTORY - 1 quarters ago."""
+    month_number = today.year * 12 + today.month - 1
+    quarter_start = month_number - (today.month - 4) % 3
+    start = quarter_start - (QUARTERS_OF_HISTORY - 1) * 3
+    return date(start // 12, start % 12 + 1, 1)
+
+
+def seed_cases(session: Session, count: int, seed: int, guardian_ids: list[int]) -> SeedSummary:
+    """Add `count` cases spread over the last QUARTERS_OF_HISTORY financial quarters."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    today = today_in_london()
+    start = history_start(today)
+    span = (today - start).days
+    directorate_ids = ensure_directorates(session)
+    received_days = sorted(start + timedelta(days=rng.randint(0, span)) for _ in range(count))
+    for index, received_on in enumerate(received_days):
+        concern = _concern(rng, index, received_on, directorate_ids)
+        case = open_case(session, concern)
+        _add_history(session, rng, case, today, guardian_ids)
+        if index % 200 == 199:
+            session.flush()
+    return (
+        SeedSummary(count, received_days[0], received_days[-1])
+        if count
+        else SeedSummary(0, today, today)
+    )
+
+
+def _pick_cycling(rng: random.Random, index: int, options: list, weights: list[int]):  # type: ignore[no-untyped-def]
+    # The first few cases walk every option so the demo always shows each one.
+    if index < len(options):
+        return options[index]
+    return rng.choices(options, weights=weights)[0]
+
+
+def _concern(
+    rng: random.Random, index: int, received_on: date, directorate_ids: list[int]
+) -> NewConcern:
+    elements = list(Element)
+    first = _pick_cycling(rng, index, elements, ELEMENT_WEIGHTS)
+    chosen = {first}
+    if rng.random() < 0.25:
+        chosen.add(rng.choices(elements, weights=ELEMENT_WEIGHTS)[0])
+    confidentiality = _pick_cycling(rng, index, list(ConfidentialityLevel), CONFIDENTIALITY_WEIGHTS)
+    groups = list(WorkerGroup)
+    anonymous = confidentiality == ConfidentialityLevel.ANONYMOUS
+    return NewConcern(
+        route=_pick_cycling(rng, index, list(Route), ROUTE_WEIGHTS),
+        confidentiality=confidentiality,
+        received_on=received_on,
+        narrative=f"{rng.choice(SITUATIONS)}. (Synthetic demo case {index + 1}.)",
+        elements=sorted(chosen),
+        worker_group=groups[index] if index < len(groups) else rng.choice(groups),
+        directorate_id=rng.choice(directorate_ids) if rng.random() < 0.9 else None,
+        location="Ward 7, main site" if rng.random() < 0.5 else None,
+        contact_name=None if anonymous else f"Demo Person {index + 1}",
+        contact_details=None if anonymous else f"demo.person{index + 1}@demo.nhs.example",
+    )
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=UTC)
+
+
+def _add_history(
+    session: Session, rng: random.Random, case: Case, today: date, guardian_ids: list[int]
+) -> None:
+    age = (today - case.received_on).days
+    if age < 1 or not guardian_ids:
+        return
+    guardian = rng.choice(guardian_ids)
+    case.access_rows.append(CaseAccess(user_id=guardian, kind="assigned"))
+    case.status = CaseStatus.IN_PROGRESS.value
+    acknowledged = case.received_on + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5]))
+    acknowledged = min(acknowledged, today)
+    case.acknowledged_on = acknowledged
+    _event(session, case, EventKind.ACKNOWLEDGED, acknowledged, guardian, rng, "Thanked them.")
+    _message(session, case, MessageDirection.TO_PERSON, acknowledged, guardian, rng)
+    if age > 5:
+        _event(
+            session,
+            case,
+            EventKind.NOTE,
+            acknowledged + timedelta(days=2),
+            guardian,
+            rng,
+            "Met to listen and agree next steps.",
+        )
+    if age > 10 and rng.random() < 0.4:
+        target = rng.choice(list(EscalationTarget))
+        _event(
+            session,
+            case,
+            EventKind.ESCALATION,
+            acknowledged + timedelta(days=6),
+            guardian,
+            rng,
+            "Escalated for investigation.",
+            category=target.value,
+        )
+    if age > 14 and rng.random() < 0.1:
+        case.detriment_indicated = True
+        _event(
+            session,
+            case,
+            EventKind.DETRIMENT,
+            acknowledged + timedelta(days=12),
+            guardian,
+            rng,
+            "Reported being left off the rota; raised with the manager's manager.",
+        )
+    if age > 7:
+        feedback_on = min(case.received_on + timedelta(days=rng.randint(3, 20)), today)
+        case.first_feedback_on = feedback_on
+        method = rng.choice(list(FeedbackMethod))
+        if case.raised_anonymously:
+            method = FeedbackMethod.PORTAL
+        _event(
+            session,
+            case,
+            EventKind.FEEDBACK,
+            feedback_on,
+            guardian,
+            rng,
+            "Explained what the directorate is doing.",
+            category=method.value,
+        )
+    if age > 45 and rng.random() < 0.85:
+        _close(session, rng, case, today, guardian)
+
+
+def _close(session: Session, rng: random.Random, case: Case, today: date, guardian: int) -> None:
+    closed_on = min(case.received_on + timedelta(days=rng.randint(20, 120)), today)
+    case.status = CaseStatus.CLOSED.value
+    case.closed_on = closed_on
+    case.outcome = "Concern addressed: actions agreed with the directorate."
+    case.learning = "Shared learning with the team about raising issues early."
+    case.open_actions = ""
+    _event(session, case, EventKind.CLOSURE, closed_on, guardian, rng, "Closed with learning.")
+    if rng.random() < 0.3:
+        answer = rng.choices(list(SpeakUpAgain), weights=[80, 8, 8, 4])[0]
+        case.speak_up_again = answer.value
+        case.speak_up_again_on = min(closed_on + timedelta(days=rng.randint(1, 20)), today)
+
+
+def _event(
+    session: Session,
+    case: Case,
+    kind: EventKind,
+    day: date,
+    actor_id: int,
+    rng: random.Random,
+    body: str,
+    category: str | None = None,
+) -> None:
+    event = CaseEvent(
+        case_id=case.id,
+        kind=kind.value,
+        occurred_at=_at(day, rng),
+        actor_id=actor_id,
+        category=category,
+        effective_on=day,
+    )
+    session.add(event)
+    event.body = body
+
+
+def _message(
+    session: Session,
+    case: Case,
+    direction: MessageDirection,
+    day: date,
+    author_id: int,
+    rng: random.Random,
+) -> None:
+    message = CaseMessage(
+        case_id=case.id,
+        direction=direction.value,
+        sent_at=_at(day, rng),
+        author_id=author_id,
+    )
+    session.add(message)
+    message.body = "Thank you for speaking up. I will be in touch within a week."
+
+
+def record_seeding(session: Session, summary: SeedSummary) -> None:
+    """Audit the seeding run itself."""
+    record(session, "demo.seeded", cases=summary.cases)

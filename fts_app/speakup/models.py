@@ -1,0 +1,29 @@
+"""Equality monitoring answers, kept apart from any case."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fts_app.db import Base
+
+
+class EqualityResponse(Base):
+    """Voluntary equality answers with no link to the case they came with.
+
+    Unlinked coded answers can be counted in SQL without decrypting anything, and no one,
+    guardians included, can join them back to a person's concern.
+    """
+
+    __tablename__ = "equality_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the financial quarter it arrived in, e.g. 2026-27-Q2: the only time detail kept, so the
+    #: row cannot be matched to a case by when it was written
+    quarter: Mapped[str] = mapped_column(String(10), index=True)
+    ethnicity: Mapped[str | None] = mapped_column(String(40))
+    disability: Mapped[str | None] = mapped_column(String(40))
+    sex: Mapped[str | None] = mapped_column(String(40))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(40))
+    religion: Mapped[str | None] = mapped_column(String(40))
+    age_band: Mapped[str | None] = mapped_column(String(40))

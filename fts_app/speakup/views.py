@@ -1,0 +1,3 @@
+"""Pages of the speakup feature."""
+
+from fts_app.speakup import bp  # noqa: F401

@@ -32,6 +32,28 @@ ERROR_HEADINGS = {
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
+#: design system macros the pages use: (component folder, macro name)
+DESIGN_SYSTEM_MACROS = [
+    ("action-link", "actionLink"),
+    ("back-link", "backLink"),
+    ("button", "button"),
+    ("checkboxes", "checkboxes"),
+    ("date-input", "dateInput"),
+    ("details", "details"),
+    ("error-summary", "errorSummary"),
+    ("input", "input"),
+    ("inset-text", "insetText"),
+    ("notification-banner", "notificationBanner"),
+    ("pagination", "pagination"),
+    ("panel", "panel"),
+    ("radios", "radios"),
+    ("select", "select"),
+    ("summary-list", "summaryList"),
+    ("tables", "table"),
+    ("tag", "tag"),
+    ("textarea", "textarea"),
+    ("warning-callout", "warningCallout"),
+]
 PAGES = ["base.html", *(f"errors/{code}.html" for code in ERROR_HEADINGS)]
 STYLESHEETS = [FRONTEND_DIR / "nhsuk-frontend.min.css", STATIC_DIR / "app.css"]
 URL_ATTRIBUTES = ("href", "src", "action", "formaction")
@@ -117,7 +139,7 @@ def make_layout_app() -> Flask:
     """Return a bare app with the template loader and globals the real app sets up."""
     app = Flask(__name__, static_folder=str(STATIC_DIR))
     app.config.update(SECRET_KEY="not-secret-in-tests", PROPAGATE_EXCEPTIONS=False)
-    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
+    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined, "autoescape": True}
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(TEMPLATES_DIR), PackageLoader("nhsuk_frontend_jinja")]
     )
@@ -276,6 +298,13 @@ def test_server_error_handler_page_hides_what_went_wrong():
     assert response.status_code == 500
     assert SECRET_DETAIL not in body
     assert ERROR_HEADINGS[500] in body
+
+
+@pytest.mark.parametrize(("component", "macro"), DESIGN_SYSTEM_MACROS)
+def test_design_system_macro_imports_from_its_component_folder(layout_app, component, macro):
+    import_line = f'{{% from "nhsuk/components/{component}/macro.jinja" import {macro} %}}'
+    template = layout_app.jinja_env.from_string(import_line + "{{ " + macro + " is callable }}")
+    assert template.render() == "True"
 
 
 def test_vendored_frontend_is_the_version_the_macros_are_written_for():

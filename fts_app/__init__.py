@@ -102,7 +102,10 @@ def _configure_templates(app: Flask) -> None:
             jinja2.PackageLoader("nhsuk_frontend_jinja"),
         ]
     )
+    # the design system's templates end in .jinja, so autoescaping must be switched on for all
     app.jinja_env.autoescape = True
+    # its macros read options a page may leave out
+    app.jinja_env.undefined = jinja2.ChainableUndefined
 
 
 def _init_extensions(app: Flask) -> None:

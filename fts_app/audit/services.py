@@ -88,7 +88,7 @@ def verify(session: Session, key: bytes | None = None) -> ChainReport:
     for entry in session.scalars(select(AuditEvent).order_by(AuditEvent.sequence)):
         problem = _link_problem(key, previous, expected_sequence, entry)
         if problem:
-            return ChainReport(count, entry.sequence, problem)
+            return ChainReport(count, expected_sequence, problem)
         previous = entry.hmac
         expected_sequence += 1
         count += 1

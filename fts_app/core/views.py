@@ -25,3 +25,9 @@ def health() -> ResponseReturnValue:
     except SQLAlchemyError:
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
+
+
+@bp.get("/accessibility")
+def accessibility() -> ResponseReturnValue:
+    """Show the accessibility statement."""
+    return render_template("core/accessibility.html")

@@ -64,7 +64,7 @@ class Variation(Choice):
     COMMON_CAUSE = ("common-cause", "common cause variation")
     IMPROVEMENT = ("improvement", "special cause improvement")
     CONCERN = ("concern", "special cause concern")
-    NEITHER = ("neither", "special cause variation, neither improvement nor concern")
+    NEITHER = ("neither", "special cause variation (neither improvement nor concern)")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ import pyotp
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_PASSWORD = "a long password for browser journeys"
 STARTUP_SECONDS = 30
+#: the service accepts a code from the step after the current one (clock drift)
+ACCEPTED_STEPS_AHEAD = 1
 OTPAUTH_URI = re.compile(r"otpauth://\S+")
 
 
@@ -37,8 +39,8 @@ class Account:
         assert self.totp_secret, f"{self.email} has no authenticator"
         totp = pyotp.TOTP(self.totp_secret)
         step = max(int(time.time()) // totp.interval, self.last_step + 1)
-        # a clock wait, not a guess: a code is valid only once its 30-second step has begun
-        wait = step * totp.interval - time.time()
+        # a clock wait, not a guess: the service takes codes from at most one step ahead
+        wait = (step - ACCEPTED_STEPS_AHEAD) * totp.interval - time.time()
         if wait > 0:
             time.sleep(wait + 0.05)
         self.last_step = step

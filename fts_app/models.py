@@ -13,12 +13,14 @@ from fts_app.cases.models import (
 )
 from fts_app.crypto.models import CaseKey
 from fts_app.db import Base
+from fts_app.reports.models import BoardReportNarrative, ReleasedReport
 from fts_app.speakup.models import EqualityResponse
 
 __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "BoardReportNarrative",
     "Case",
     "CaseAccess",
     "CaseElement",
@@ -30,6 +32,7 @@ __all__ = [
     "OneTimeToken",
     "OrganisationSettings",
     "ReferenceCounter",
+    "ReleasedReport",
     "User",
     "UserSession",
 ]

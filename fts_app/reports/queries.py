@@ -1,0 +1,223 @@
+"""Counts for reports, aggregated in SQL over structured case fields; nothing is decrypted.
+
+Every function counts every case, restricted ones included: a restricted case is hidden from
+guardians who are not named on it, but it is still a case the trust received.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from fts_app.admin.models import Directorate
+from fts_app.cases.enums import ConfidentialityLevel, WorkerGroup
+from fts_app.cases.models import Case, CaseAccess, CaseElement
+from fts_app.reports.quarters import Quarter
+from fts_app.speakup.models import EqualityResponse
+
+DateColumn = InstrumentedAttribute[date | None] | InstrumentedAttribute[date]
+TextColumn = InstrumentedAttribute[str] | InstrumentedAttribute[str | None]
+
+
+@dataclass(frozen=True)
+class CaseTotals:
+    """Cases received in a period, and how many were anonymous or indicated detriment."""
+
+    received: int
+    anonymous: int
+    detriment: int
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    """Cases received on one day, and how many of them were raised anonymously."""
+
+    day: date
+    cases: int
+    anonymous: int
+
+
+@dataclass(frozen=True)
+class DeadlineOutcome:
+    """How many deadlines fell due in a period and how many of them were met."""
+
+    due: int
+    met: int
+
+
+@dataclass(frozen=True)
+class IncompleteCase:
+    """A case the national return cannot count fully, by its reference and what it lacks."""
+
+    reference: str
+    worker_group_missing: bool
+    elements_missing: bool
+    restricted: bool
+    #: a guardian has been assigned or shared the case
+    taken: bool
+    #: the viewer asking is one of those guardians
+    named: bool
+
+
+def _within(column: DateColumn | ColumnElement[date], quarter: Quarter) -> ColumnElement[bool]:
+    return column.between(quarter.first_day, quarter.last_day)
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+ANONYMOUS = Case.confidentiality == ConfidentialityLevel.ANONYMOUS.value
+#: the day the person answered "would you speak up again?"; older answers carry only closure
+ANSWERED_ON = func.coalesce(Case.speak_up_again_on, Case.closed_on)
+
+
+def case_totals(session: Session, quarter: Quarter) -> CaseTotals:
+    """Count the cases received in a quarter, anonymous ones and those indicating detriment."""
+    row = session.execute(
+        select(
+            func.count(),
+            _count_where(ANONYMOUS),
+            _count_where(Case.detriment_indicated.is_(True)),
+        ).where(_within(Case.received_on, quarter))
+    ).one()
+    return CaseTotals(received=row[0], anonymous=row[1], detriment=row[2])
+
+
+def closed_count(session: Session, quarter: Quarter) -> int:
+    """Count the cases closed in a quarter, whenever they were received."""
+    return session.scalar(select(func.count()).where(_within(Case.closed_on, quarter))) or 0
+
+
+def counts_by(session: Session, column: TextColumn, quarter: Quarter) -> dict[str, int]:
+    """Count the cases received in a quarter by the value of one of their columns."""
+    rows = session.execute(
+        select(column, func.count()).where(_within(Case.received_on, quarter)).group_by(column)
+    )
+    return {value: count for value, count in rows}
+
+
+def element_counts(session: Session, quarter: Quarter) -> dict[str, int]:
+    """Count the cases received in a quarter with each element; a case can have several."""
+    rows = session.execute(
+        select(CaseElement.element, func.count())
+        .join(Case, Case.id == CaseElement.case_id)
+        .where(_within(Case.received_on, quarter))
+        .group_by(CaseElement.element)
+    )
+    return {element: count for element, count in rows}
+
+
+def directorate_counts(session: Session, quarter: Quarter) -> dict[str | None, int]:
+    """Count the quarter's cases by directorate name (None: not recorded), active ones at 0."""
+    counts: dict[str | None, int] = dict.fromkeys(
+        session.scalars(select(Directorate.name).where(Directorate.is_active.is_(True))), 0
+    )
+    rows = session.execute(
+        select(Directorate.name, func.count())
+        .select_from(Case)
+        .outerjoin(Directorate, Directorate.id == Case.directorate_id)
+        .where(_within(Case.received_on, quarter))
+        .group_by(Directorate.name)
+    )
+    counts.update({name: count for name, count in rows})
+    return counts
+
+
+def speak_up_again_counts(session: Session, quarter: Quarter) -> dict[str, int]:
+    """Count the answers to "would you speak up again?" given in a quarter."""
+    rows = session.execute(
+        select(Case.speak_up_again, func.count())
+        .where(Case.speak_up_again.is_not(None), _within(ANSWERED_ON, quarter))
+        .group_by(Case.speak_up_again)
+    )
+    return {answer: count for answer, count in rows}
+
+
+def cross_counts(
+    session: Session, rows_by: TextColumn, columns_by: TextColumn, quarter: Quarter
+) -> dict[str, dict[str, int]]:
+    """Count the quarter's cases by two of their columns: counts[row value][column value]."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    result = session.execute(
+        select(rows_by, columns_by, func.count())
+        .where(_within(Case.received_on, quarter))
+        .group_by(rows_by, columns_by)
+    )
+    for row, column, count in result:
+        counts[row][column] = count
+    return dict(counts)
+
+
+def first_received_on(session: Session) -> date | None:
+    """Return the day the earliest case was received, if there is any case."""
+    return session.scalar(select(func.min(Case.received_on)))
+
+
+def daily_counts(session: Session, first: date, last: date) -> list[DailyCount]:
+    """Count the cases received on each day from first to last that had any."""
+    rows = session.execute(
+        select(Case.received_on, func.count(), _count_where(ANONYMOUS))
+        .where(Case.received_on.between(first, last))
+        .group_by(Case.received_on)
+        .order_by(Case.received_on)
+    )
+    return [DailyCount(day, cases, anonymous) for day, cases, anonymous in rows]
+
+
+def days_taken(session: Session, done_on: DateColumn, quarter: Quarter) -> list[int]:
+    """Return the days from receipt for each case whose step (done_on) fell in the quarter."""
+    rows = session.execute(
+        select(Case.received_on, done_on).where(_within(done_on, quarter))
+    ).tuples()
+    return [(done - received).days for received, done in rows]
+
+
+def deadline_outcome(
+    session: Session, due_on: DateColumn, done_on: DateColumn, first: date, last: date
+) -> DeadlineOutcome:
+    """Count the deadlines falling due from first to last, and those met by their due day."""
+    met = and_(done_on.is_not(None), done_on <= due_on)
+    row = session.execute(
+        select(func.count(), _count_where(met)).where(due_on.between(first, last))
+    ).one()
+    return DeadlineOutcome(due=row[0], met=row[1])
+
+
+def equality_response_count(session: Session, quarter: Quarter) -> int:
+    """Count the equality monitoring forms that arrived in a quarter."""
+    return (
+        session.scalar(select(func.count()).where(EqualityResponse.quarter == quarter.label)) or 0
+    )
+
+
+def equality_counts(
+    session: Session, column: InstrumentedAttribute[str | None], quarter: Quarter
+) -> dict[str | None, int]:
+    """Count a quarter's equality answers to one question (None: not answered)."""
+    rows = session.execute(
+        select(column, func.count())
+        .where(EqualityResponse.quarter == quarter.label)
+        .group_by(column)
+    )
+    return {answer: count for answer, count in rows}
+
+
+def incomplete_cases(
+    session: Session, quarter: Quarter, viewer_id: int | None = None
+) -> list[IncompleteCase]:
+    """List the quarter's cases lacking a worker group or any element, in reference order."""
+    no_elements = ~exists().where(CaseElement.case_id == Case.id)
+    unknown_group = Case.worker_group == WorkerGroup.NOT_KNOWN.value
+    taken = exists().where(CaseAccess.case_id == Case.id)
+    named = exists().where(CaseAccess.case_id == Case.id, CaseAccess.user_id == viewer_id)
+    rows = session.execute(
+        select(Case.reference, unknown_group, no_elements, Case.restricted, taken, named)
+        .where(_within(Case.received_on, quarter), unknown_group | no_elements)
+        .order_by(Case.reference)
+    )
+    return [IncompleteCase(*row) for row in rows]

@@ -1,10 +1,50 @@
-"""Organisation settings: read them (created with defaults on first use)."""
+"""Administration: staff accounts, organisation settings, directorates, and the sign-in record."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fts_app.admin.models import SETTINGS_ROW_ID, OrganisationSettings
+from fts_app import db
+from fts_app.admin.models import SETTINGS_ROW_ID, Directorate, OrganisationSettings
+from fts_app.audit.models import AuditEvent
+from fts_app.audit.services import record
+from fts_app.auth.enums import Role, SessionEnd
+from fts_app.auth.models import User
+from fts_app.auth.services import create_user, new_initial_password, restart_two_factor
+from fts_app.auth.sessions import end_sessions_of
+from fts_app.timeutil import as_london
+
+#: the whole numbers an administrator may choose for each setting, lowest and highest
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "acknowledge_working_days": (1, 20),
+    "first_feedback_days": (1, 60),
+    "substantive_feedback_months": (1, 12),
+    "detriment_check_in_months": (1, 24),
+    "retention_years": (1, 30),
+    "suppression_threshold": (3, 7),
+    "national_return_due_days": (1, 90),
+}
+SETTING_FIELDS = ("organisation_name", *SETTING_RANGES)
+SIGN_IN_EVENTS_PER_PAGE = 50
+
+
+class AdminError(Exception):
+    """A change an administrator asked for cannot be made; the message says why."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        #: the form field the message belongs to, if any
+        self.field = field
+
+
+class NotFound(Exception):
+    """No account or directorate has that id."""
 
 
 def get_settings(session: Session) -> OrganisationSettings:
@@ -15,3 +55,244 @@ def get_settings(session: Session) -> OrganisationSettings:
         session.add(settings)
         session.flush()
     return settings
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """An account just created, with the initial password if one was generated for it."""
+
+    user: User
+    generated_password: str | None
+
+
+def list_accounts(session: Session) -> list[User]:
+    """Return every staff account, active ones first, then by email address."""
+    return list(session.scalars(select(User).order_by(User.is_active.desc(), User.email)))
+
+
+def get_account(session: Session, user_id: int) -> User:
+    """Return one account or raise NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound
+    return user
+
+
+def create_account(
+    actor_id: int, *, role: Role, email: str, display_name: str, password: str | None
+) -> NewAccount:
+    """Create an account; without a chosen password, generate one to show the admin once."""
+    chosen = password or new_initial_password()
+    with db.write_transaction() as session:
+        user = create_user(
+            session,
+            email=email,
+            role=role,
+            password=chosen,
+            display_name=display_name,
+            actor_id=actor_id,
+        )
+        record(
+            session,
+            "admin.account_created",
+            actor_id=actor_id,
+            user_id=user.id,
+            role=role.value,
+            password_generated=password is None,
+        )
+    return NewAccount(user=user, generated_password=None if password else chosen)
+
+
+def set_account_active(actor_id: int, user_id: int, *, active: bool) -> None:
+    """Deactivate an account (ending its sessions) or reactivate it."""
+    with db.write_transaction() as session:
+        user = get_account(session, user_id)
+        if not active and user.id == actor_id:
+            raise AdminError("You cannot deactivate your own account")
+        if user.is_active == active:
+            return
+        user.is_active = active
+        ended = 0 if active else end_sessions_of(session, user.id, SessionEnd.ACCOUNT_DEACTIVATED)
+        action = "admin.account_reactivated" if active else "admin.account_deactivated"
+        record(session, action, actor_id=actor_id, user_id=user.id, sessions_ended=ended)
+
+
+def reset_two_factor(actor_id: int, user_id: int) -> None:
+    """Make the person set up their authenticator app again; their sessions end."""
+    with db.write_transaction() as session:
+        user = get_account(session, user_id)
+        if not user.role_enum.uses_two_factor:
+            raise AdminError(f"{user.role_enum.label}s do not use two-factor sign-in")
+        restart_two_factor(user)
+        ended = end_sessions_of(session, user.id, SessionEnd.TWO_FACTOR_RESET)
+        record(
+            session,
+            "admin.two_factor_reset",
+            actor_id=actor_id,
+            user_id=user.id,
+            sessions_ended=ended,
+        )
+
+
+def update_settings(actor_id: int, values: Mapping[str, object]) -> list[str]:
+    """Save the organisation settings; return the names of those that changed."""
+    for name, (lowest, highest) in SETTING_RANGES.items():
+        value = values[name]
+        if not isinstance(value, int) or not lowest <= value <= highest:
+            raise AdminError(f"Choose a whole number from {lowest} to {highest}", field=name)
+    name = str(values["organisation_name"]).strip()
+    if not name:
+        raise AdminError("Enter the organisation's name", field="organisation_name")
+    wanted = {**values, "organisation_name": name}
+    with db.write_transaction() as session:
+        settings = get_settings(session)
+        changed = [field for field in SETTING_FIELDS if getattr(settings, field) != wanted[field]]
+        for field in changed:
+            setattr(settings, field, wanted[field])
+        if changed:
+            record(session, "admin.settings_changed", actor_id=actor_id, fields=changed)
+    return changed
+
+
+def list_directorates(session: Session) -> list[Directorate]:
+    """Return every directorate, active ones first, then by name."""
+    return list(
+        session.scalars(
+            select(Directorate).order_by(Directorate.is_active.desc(), Directorate.name)
+        )
+    )
+
+
+def get_directorate(session: Session, directorate_id: int) -> Directorate:
+    """Return one directorate or raise NotFound."""
+    directorate = session.get(Directorate, directorate_id)
+    if directorate is None:
+        raise NotFound
+    return directorate
+
+
+def _checked_directorate_name(session: Session, name: str, keep_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise AdminError("Enter the directorate's name", field="name")
+    same = select(Directorate.id).where(func.lower(Directorate.name) == name.lower())
+    if keep_id is not None:
+        same = same.where(Directorate.id != keep_id)
+    if session.scalar(same) is not None:
+        raise AdminError(f"There is already a directorate called {name}", field="name")
+    return name
+
+
+def add_directorate(actor_id: int, name: str) -> Directorate:
+    """Add a directorate or site that cases can be recorded against."""
+    with db.write_transaction() as session:
+        directorate = Directorate(name=_checked_directorate_name(session, name), is_active=True)
+        session.add(directorate)
+        session.flush()
+        record(session, "admin.directorate_added", actor_id=actor_id, directorate_id=directorate.id)
+    return directorate
+
+
+def rename_directorate(actor_id: int, directorate_id: int, name: str) -> None:
+    """Rename a directorate; its cases keep pointing at it."""
+    with db.write_transaction() as session:
+        directorate = get_directorate(session, directorate_id)
+        new_name = _checked_directorate_name(session, name, keep_id=directorate.id)
+        if new_name == directorate.name:
+            return
+        directorate.name = new_name
+        record(
+            session, "admin.directorate_renamed", actor_id=actor_id, directorate_id=directorate.id
+        )
+
+
+def set_directorate_active(actor_id: int, directorate_id: int, *, active: bool) -> None:
+    """Stop offering a directorate for new cases, or offer it again."""
+    with db.write_transaction() as session:
+        directorate = get_directorate(session, directorate_id)
+        if directorate.is_active == active:
+            return
+        directorate.is_active = active
+        action = "admin.directorate_reactivated" if active else "admin.directorate_deactivated"
+        record(session, action, actor_id=actor_id, directorate_id=directorate.id)
+
+
+SIGN_IN_OUTCOMES = {
+    "auth.signed_in": "Signed in",
+    "auth.signed_out": "Signed out",
+    "auth.sign_in_failed": "Sign-in failed",
+    "auth.sign_in_paused": "Sign-in paused for 15 minutes after repeated failures",
+    "auth.session_ended": "Session ended",
+    "auth.password_changed": "Password changed",
+    "auth.two_factor_set_up": "Two-factor sign-in set up",
+    "auth.first_admin_link_issued": "Link to create the first administrator made",
+    "auth.first_admin_created": "First administrator created",
+}
+FAILURE_REASONS = {
+    "unknown-account": "no account has that email address",
+    "wrong-password": "wrong password",
+    "paused": "sign-in was paused",
+    "deactivated": "the account is deactivated",
+    "wrong-code": "wrong two-factor code",
+    "reused": "two-factor code used before",
+}
+
+
+@dataclass(frozen=True)
+class SignInEvent:
+    """One line of the sign-in record as administrators see it."""
+
+    occurred_at: datetime
+    account: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class SignInEventPage:
+    """A page of sign-in events, newest first."""
+
+    events: list[SignInEvent]
+    page: int
+    has_next: bool
+
+
+def sign_in_events(session: Session, page: int = 1) -> SignInEventPage:
+    """Return a page of audit entries about signing in; they hold no case content."""
+    page = max(page, 1)
+    entries = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.like("auth.%"))
+            .order_by(AuditEvent.sequence.desc())
+            .offset((page - 1) * SIGN_IN_EVENTS_PER_PAGE)
+            .limit(SIGN_IN_EVENTS_PER_PAGE + 1)
+        )
+    )
+    details = [json.loads(entry.detail) for entry in entries[:SIGN_IN_EVENTS_PER_PAGE]]
+    emails = _emails_by_id(session, {detail.get("user_id") for detail in details})
+    events = [
+        SignInEvent(
+            occurred_at=as_london(entry.occurred_at),
+            account=emails.get(detail.get("user_id"), "Unknown account"),
+            outcome=_describe(entry.action, detail),
+        )
+        for entry, detail in zip(entries, details, strict=False)
+    ]
+    return SignInEventPage(events, page, has_next=len(entries) > SIGN_IN_EVENTS_PER_PAGE)
+
+
+def _emails_by_id(session: Session, user_ids: set[object]) -> dict[object, str]:
+    wanted = [user_id for user_id in user_ids if isinstance(user_id, int)]
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.email).where(User.id.in_(wanted)))
+    return {user_id: email for user_id, email in rows}
+
+
+def _describe(action: str, detail: Mapping[str, object]) -> str:
+    outcome = SIGN_IN_OUTCOMES.get(action, action)
+    reason = detail.get("reason")
+    if action == "auth.sign_in_failed" and reason in FAILURE_REASONS:
+        return f"{outcome}: {FAILURE_REASONS[str(reason)]}"
+    ended = SessionEnd.parse(str(reason)) if action == "auth.session_ended" else None
+    return f"{outcome}: {ended.label.lower()}" if ended else outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -12,6 +13,33 @@ from flask_login import current_user
 from fts_app.auth.enums import Role
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+#: every staff role, for pages any signed-in person may use (their own password)
+STAFF_ROLES = tuple(Role)
+
+#: where each role lands after signing in
+HOME_PATHS = {
+    Role.ADMIN: "/admin/",
+    Role.LEAD_GUARDIAN: "/cases",
+    Role.GUARDIAN: "/cases",
+    Role.BOARD: "/reports/board",
+}
+
+
+def home_path(role: Role) -> str:
+    """Return the page a role starts from."""
+    return HOME_PATHS[role]
+
+
+def local_path_or_none(target: str | None) -> str | None:
+    """Return `target` only if it is a path on this site, so no link can send people elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # browsers read a backslash as a slash and drop tabs and newlines, so "/\evil" is "//evil"
+    if "\\" in target or any(character.isspace() or ord(character) < 32 for character in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 def roles_required(*roles: Role) -> Callable[[View], View]:

@@ -22,3 +22,24 @@ class Role(Choice):
     def works_cases(self) -> bool:
         """Tell whether the role can open cases at all."""
         return self in {Role.LEAD_GUARDIAN, Role.GUARDIAN}
+
+
+class SessionEnd(Choice):
+    """Why a server-side session ended; stored on the row and in the audit trail."""
+
+    SIGNED_OUT = ("signed-out", "Signed out")
+    IDLE_TIMEOUT = ("idle-timeout", "Ended after a period of inactivity")
+    ABSOLUTE_TIMEOUT = ("absolute-timeout", "Ended at the longest a session may last")
+    PASSWORD_CHANGED = ("password-changed", "Ended when the password was changed")
+    ACCOUNT_DEACTIVATED = ("account-deactivated", "Ended when the account was deactivated")
+    TWO_FACTOR_RESET = ("two-factor-reset", "Ended when two-factor sign-in was reset")
+    REPLACED = ("replaced", "Replaced by a new sign-in in the same browser")
+    LOCKED = ("locked", "Ended when sign-in was paused after failed attempts")
+
+
+class SignInStep(Choice):
+    """What a person must do next once their password has been accepted."""
+
+    DONE = ("done", "Signed in")
+    TWO_FACTOR = ("two-factor", "Enter a code from the authenticator app")
+    SET_UP_TWO_FACTOR = ("set-up-two-factor", "Set up the authenticator app")

@@ -28,7 +28,10 @@ class User(Base):
     #: the last TOTP time step accepted, so a code is used once only
     last_totp_step: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: failed sign-in attempts since the last success or lock
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    #: sign-in is refused until this time after too many failures in a row
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -36,6 +39,24 @@ class User(Base):
     def role_enum(self) -> Role:
         """Return the role as an enumeration member."""
         return Role(self.role)
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Tell Flask-Login this is a signed-in person (only loaded from a live session)."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Tell Flask-Login this is not the anonymous visitor."""
+        return False
+
+    def get_id(self) -> str | None:
+        """Return the token of the server-side session this account was loaded through."""
+        return getattr(self, "_session_token", None)
+
+    def attach_session_token(self, token: str) -> None:
+        """Remember which server-side session this account was loaded through."""
+        self._session_token = token
 
     def __repr__(self) -> str:
         return f"User(id={self.id}, role={self.role})"

@@ -1,21 +1,309 @@
-"""Sign-in pages."""
+"""Sign-in pages: password, then a code from an authenticator app; sign-out; password change."""
 
 from __future__ import annotations
 
-from flask import abort
+import hashlib
+from collections.abc import Callable
+
+from flask import (
+    Request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
+from fts_app import db
 from fts_app.auth import bp
-from fts_app.extensions import login_manager
+from fts_app.auth.access import (
+    STAFF_ROLES,
+    View,
+    home_path,
+    local_path_or_none,
+    public,
+    roles_required,
+)
+from fts_app.auth.enums import SignInStep
+from fts_app.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    FirstAdminForm,
+    SignInForm,
+    show_error,
+)
+from fts_app.auth.models import User, UserSession
+from fts_app.auth.services import (
+    SESSION_ENDED,
+    AccountError,
+    LinkUnusable,
+    SignInAbandoned,
+    SignInRefused,
+    SignInStarted,
+    change_password,
+    create_first_admin,
+    first_admin_link_usable,
+    normalise_email,
+    provisioning_uri,
+    sign_in_with_code,
+    sign_in_with_password,
+    sign_out,
+    totp_secret,
+)
+from fts_app.auth.sessions import (
+    LiveSession,
+    forget_cookie,
+    keep_in_cookie,
+    open_session,
+    token_from_cookie,
+    token_hash,
+)
+from fts_app.auth.two_factor import grouped_for_typing, qr_code_svg
+from fts_app.extensions import limiter, login_manager
+
+#: where, in the signed cookie, the page asked for before sign-in waits
+AFTER_SIGN_IN = "after_sign_in"
+SIGN_IN_SCOPE = "staff-sign-in"
+DEFAULT_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+DEFAULT_LIMIT_OVERALL = "300 per minute"
+
+# The server-side row is what protects a session; Flask-Login's own check would only put a
+# hash of the client's address into the cookie.
+login_manager.session_protection = None
 
 
-@login_manager.user_loader
-def load_user(_session_token: str) -> None:
-    """No one is signed in until sign-in exists."""
-    return None
+@bp.before_app_request
+def _work_out_the_visitor_afresh() -> None:
+    # `g` belongs to the application context, which can outlive one request (a test client
+    # inside an open context): who is signed in, and the form token, belong to each request.
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+
+
+@login_manager.request_loader
+def load_user(_request: Request) -> User | None:
+    """Return the account of a fully signed-in, open server-side session; else no one."""
+    if token_from_cookie() is None:
+        return None
+    live = open_session()
+    if live is None:
+        _end_in_browser()
+        return None
+    if not live.row.two_factor_passed:
+        return None
+    live.user.attach_session_token(live.token)
+    return live.user
+
+
+def _end_in_browser() -> None:
+    """Forget an ended session's cookie and say why the person must sign in again."""
+    forget_cookie()
+    flash(SESSION_ENDED)
+
+
+def _limit_per_account() -> str:
+    return current_app.config.get("SIGN_IN_LIMIT_PER_ACCOUNT", DEFAULT_LIMIT_PER_ACCOUNT)
+
+
+def _limit_overall() -> str:
+    return current_app.config.get("SIGN_IN_LIMIT_OVERALL", DEFAULT_LIMIT_OVERALL)
+
+
+def _submitted_account_key() -> str:
+    """Key the limit on the address typed, hashed so the limiter's store holds no addresses."""
+    email = normalise_email(request.form.get("email", ""))
+    return "sign-in|" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _pending_account_key() -> str:
+    """Key the limit on the account whose password was accepted in this browser."""
+    token = token_from_cookie()
+    row = db.session().get(UserSession, token_hash(token)) if token else None
+    return f"two-factor|{row.user_id if row is not None else 'none'}"
+
+
+def _limited(key_func: Callable[[], str]) -> Callable[[View], View]:
+    """Apply the per-account limit (keyed by `key_func`) and the cap shared by all sign-ins."""
+
+    def decorate(view: View) -> View:
+        per_account = limiter.limit(_limit_per_account, key_func=key_func, methods=["POST"])
+        overall = limiter.shared_limit(_limit_overall, scope=SIGN_IN_SCOPE, methods=["POST"])
+        return overall(per_account(view))  # type: ignore[return-value]
+
+    return decorate
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@_limited(_submitted_account_key)
+@public
 def login() -> ResponseReturnValue:
-    """Sign in."""
-    abort(404)
+    """Ask for the email address and password."""
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = local_path_or_none(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            started = sign_in_with_password(
+                form.email.data or "", form.password.data or "", replacing=token_from_cookie()
+            )
+        except SignInRefused as refusal:
+            form.email.errors = [str(refusal)]
+        else:
+            return _continue_sign_in(started, after=local_path_or_none(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+def _continue_sign_in(started: SignInStarted, after: str | None) -> ResponseReturnValue:
+    keep_in_cookie(started.token)
+    if after:
+        session[AFTER_SIGN_IN] = after
+    if started.next_step is SignInStep.TWO_FACTOR:
+        return redirect(url_for("auth.two_factor"))
+    if started.next_step is SignInStep.SET_UP_TWO_FACTOR:
+        return redirect(url_for("auth.set_up_two_factor"))
+    return _to_destination()
+
+
+def _to_destination() -> ResponseReturnValue:
+    live = open_session()
+    if live is None:
+        return redirect(url_for("auth.login"))
+    return redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role_enum))
+
+
+def _pending_sign_in() -> LiveSession | None:
+    """Return this browser's session if its password was accepted and a code is still due."""
+    live = open_session()
+    if live is None or live.row.two_factor_passed:
+        return None
+    return live
+
+
+def _back_to_the_start() -> ResponseReturnValue:
+    """Send someone with no sign-in under way to the password page (or, if done, onwards)."""
+    live = open_session()
+    if live is not None and live.row.two_factor_passed:
+        return _to_destination()
+    if token_from_cookie() is not None:
+        _end_in_browser()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@_limited(_pending_account_key)
+@public
+def two_factor() -> ResponseReturnValue:
+    """Ask for the code the authenticator app shows now."""
+    pending = _pending_sign_in()
+    if pending is None:
+        return _back_to_the_start()
+    if pending.user.totp_confirmed_at is None:
+        return redirect(url_for("auth.set_up_two_factor"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        done = _accept_code(pending, form)
+        if done is not None:
+            return done
+    return render_template("auth/two_factor.html", form=form)
+
+
+@bp.route("/login/set-up-two-factor", methods=["GET", "POST"])
+@_limited(_pending_account_key)
+@public
+def set_up_two_factor() -> ResponseReturnValue:
+    """Show the QR code and secret for a new authenticator app, then check its first code."""
+    pending = _pending_sign_in()
+    if pending is None:
+        return _back_to_the_start()
+    if pending.user.totp_confirmed_at is not None:
+        return redirect(url_for("auth.two_factor"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        done = _accept_code(pending, form)
+        if done is not None:
+            return done
+    secret = totp_secret(pending.user) or ""
+    return render_template(
+        "auth/set_up_two_factor.html",
+        form=form,
+        qr_code=qr_code_svg(provisioning_uri(pending.user)),
+        secret=grouped_for_typing(secret),
+    )
+
+
+def _accept_code(pending: LiveSession, form: CodeForm) -> ResponseReturnValue | None:
+    """Check the code; return where to go next, or None to show the form with its error."""
+    try:
+        sign_in_with_code(pending.token, form.code.data or "")
+    except SignInAbandoned as ended:
+        forget_cookie()
+        flash(str(ended))
+        return redirect(url_for("auth.login"))
+    except SignInRefused as refusal:
+        form.code.errors = [str(refusal)]
+        return None
+    return _to_destination()
+
+
+@bp.post("/logout")
+@public
+def logout() -> ResponseReturnValue:
+    """End the session on the server and in the browser."""
+    token = token_from_cookie()
+    if token is not None:
+        sign_out(token)
+    forget_cookie()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def password() -> ResponseReturnValue:
+    """Change one's own password; every other session of the account ends."""
+    form = ChangePasswordForm()
+    token = token_from_cookie()
+    if form.validate_on_submit() and token is not None:
+        try:
+            change_password(
+                current_user.id, token, form.current_password.data or "", form.password.data or ""
+            )
+        except AccountError as error:
+            show_error(form, str(error), error.field)
+        else:
+            flash(
+                "Your password has been changed. Anyone signed in as you elsewhere has been "
+                "signed out.",
+                "success",
+            )
+            return redirect(home_path(current_user.role_enum))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/setup/first-admin/<token>", methods=["GET", "POST"])
+@public
+def first_admin(token: str) -> ResponseReturnValue:
+    """Create the first administrator through the single-use link the operator was given."""
+    if not first_admin_link_usable(token):
+        return render_template("auth/link_unusable.html"), 404
+    form = FirstAdminForm()
+    if form.validate_on_submit():
+        try:
+            started = create_first_admin(
+                token,
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                password=form.password.data or "",
+            )
+        except LinkUnusable:
+            return render_template("auth/link_unusable.html"), 404
+        except AccountError as error:
+            show_error(form, str(error), error.field)
+        else:
+            return _continue_sign_in(started, after=None)
+    return render_template("auth/first_admin.html", form=form)

@@ -1,0 +1,120 @@
+"""Forms of the admin pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from fts_app.admin.services import SETTING_RANGES
+from fts_app.auth.enums import Role
+from fts_app.auth.services import MIN_PASSWORD_LENGTH
+
+
+class WholeNumberField(IntegerField):
+    """A whole number whose parse error names the field in plain English."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the number, or explain that it must be a whole number."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a whole number, like 5") from error
+
+
+def _setting(name: str, label: str, hint: str) -> WholeNumberField:
+    lowest, highest = SETTING_RANGES[name]
+    return WholeNumberField(
+        label,
+        description=hint,
+        validators=[
+            InputRequired(f"Enter {label[0].lower()}{label[1:]}"),
+            NumberRange(
+                min=lowest,
+                max=highest,
+                message=f"{label} must be between {lowest} and {highest}",
+            ),
+        ],
+    )
+
+
+class SettingsForm(FlaskForm):
+    """Organisation-wide settings."""
+
+    organisation_name = StringField(
+        "Organisation name",
+        validators=[DataRequired("Enter the organisation's name"), Length(max=200)],
+    )
+    acknowledge_working_days = _setting(
+        "acknowledge_working_days",
+        "Working days to acknowledge a concern",
+        "Weekends and bank holidays in England and Wales are not counted.",
+    )
+    first_feedback_days = _setting(
+        "first_feedback_days",
+        "Days to first feedback",
+        "Counted from the day the concern was received.",
+    )
+    substantive_feedback_months = _setting(
+        "substantive_feedback_months",
+        "Months to substantive feedback",
+        "Counted from acknowledgement.",
+    )
+    detriment_check_in_months = _setting(
+        "detriment_check_in_months",
+        "Months after closure for the detriment check-in",
+        "When to ask whether the person has suffered detriment for speaking up.",
+    )
+    retention_years = _setting(
+        "retention_years",
+        "Years to keep closed cases",
+        "Cases are destroyed this many years after they close, unless on legal hold.",
+    )
+    suppression_threshold = _setting(
+        "suppression_threshold",
+        "Suppression threshold",
+        "In board reports, counts from 1 up to one less than this number are hidden, "
+        "so no one can work out who spoke up. Between 3 and 7.",
+    )
+    national_return_due_days = _setting(
+        "national_return_due_days",
+        "Days after the quarter ends that the national return is due",
+        "When the quarterly data return to NHS England is due.",
+    )
+
+
+class NewAccountForm(FlaskForm):
+    """A new staff account."""
+
+    role = RadioField(
+        "Role", choices=Role.choices(), validators=[InputRequired("Choose the person's role")]
+    )
+    email = StringField(
+        "Email address",
+        validators=[DataRequired("Enter the person's email address"), Length(max=254)],
+    )
+    display_name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's full name"), Length(max=120)]
+    )
+    password = PasswordField(
+        "Initial password (optional)",
+        description="Leave this empty and a password will be made for you to pass on.",
+        validators=[
+            Optional(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                message=f"Password must be at least {MIN_PASSWORD_LENGTH} characters",
+            ),
+        ],
+    )
+
+
+class DirectorateForm(FlaskForm):
+    """A directorate's name."""
+
+    name = StringField(
+        "Directorate or site name",
+        validators=[DataRequired("Enter the directorate's name"), Length(max=120)],
+    )

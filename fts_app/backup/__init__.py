@@ -1,0 +1,1 @@
+"""Encrypted, consistent backups of the whole database, and restoring them."""

@@ -1,0 +1,355 @@
+"""Consistent, encrypted backups of every table, and restoring them into an empty database.
+
+A backup is JSON lines: a manifest, then for each table (parents before children) a line
+naming its columns, one line per row and a closing count. It is read from one snapshot, so
+it is consistent while the app keeps serving: SQLite's online backup copies the database
+first; PostgreSQL reads every table in one repeatable-read transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import (
+    Column,
+    Connection,
+    Table,
+    create_engine,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from fts_app import db
+from fts_app.audit.models import HEAD_ROW_ID, AuditEvent, AuditHead
+from fts_app.audit.services import verify
+from fts_app.auth.models import User
+from fts_app.backup.archive import ArchiveError, ArchiveWriter, read_archive
+from fts_app.cases.models import Case
+from fts_app.crypto.models import CaseKey
+from fts_app.crypto.services import keyring
+from fts_app.models import Base
+from fts_app.timeutil import utcnow
+
+FORMAT = "fts-backup"
+ROWS_PER_INSERT = 1000
+READ_BATCH = 2000
+
+
+class BackupError(Exception):
+    """A backup cannot be made or restored; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup or restore held: rows per table."""
+
+    rows: dict[str, int]
+    master_key_id: str = ""
+
+    def describe(self) -> str:
+        """Name the counts operators check: cases, messages, audit entries."""
+        return (
+            f"cases: {self.rows.get('cases', 0)}, messages: {self.rows.get('case_messages', 0)}, "
+            f"audit entries: {self.rows.get('audit_events', 0)}"
+        )
+
+
+def audit_key_id() -> str:
+    """Return a fingerprint of the audit key, so a restore can tell it will verify."""
+    key = current_app.config["AUDIT_KEY"].encode()
+    return hashlib.sha256(b"fts-audit-key-id|" + key).hexdigest()[:16]
+
+
+def create_backup(path: Path) -> BackupSummary:
+    """Write a consistent, encrypted backup of every table to a new file at `path`."""
+    if path.exists():
+        raise BackupError(f"{path} already exists; choose a new file name.")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise BackupError(f"Cannot write {path}: {error.strerror}.") from error
+    try:
+        with os.fdopen(descriptor, "wb") as handle, snapshot() as connection:
+            with ArchiveWriter(handle, keyring()) as archive:
+                rows = _write_tables(connection, archive)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupSummary(rows=rows, master_key_id=archive.master_key_id)
+
+
+@contextmanager
+def snapshot() -> Iterator[Connection]:
+    """Yield a connection that sees one consistent moment of the database."""
+    engine = db.engine()
+    if engine.dialect.name == "sqlite":
+        with _sqlite_copy() as connection:
+            yield connection
+        return
+    options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        yield connection
+
+
+@contextmanager
+def _sqlite_copy() -> Iterator[Connection]:
+    with tempfile.TemporaryDirectory(prefix="fts-backup-") as folder:
+        copy_path = Path(folder) / "snapshot.sqlite3"
+        source = db.engine().raw_connection()
+        try:
+            with closing(sqlite3.connect(copy_path)) as copy:
+                source.driver_connection.backup(copy)  # type: ignore[union-attr]
+        finally:
+            source.close()
+        engine = create_engine(f"sqlite:///{copy_path}")
+        try:
+            with engine.connect() as connection:
+                yield connection
+        finally:
+            engine.dispose()
+
+
+def _line(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode() + b"\n"
+
+
+def _write_tables(connection: Connection, archive: ArchiveWriter) -> dict[str, int]:
+    archive.write(
+        _line(
+            {
+                "format": FORMAT,
+                "created_at": utcnow().isoformat(),
+                "database": connection.dialect.name,
+                "schema": _schema_revisions(connection),
+                "audit_key_id": audit_key_id(),
+            }
+        )
+    )
+    rows: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        archive.write(_line({"table": table.name, "columns": [c.name for c in table.columns]}))
+        count = 0
+        result = connection.execution_options(yield_per=READ_BATCH).execute(select(table))
+        for row in result:
+            archive.write(_line([_encode(value) for value in row]))
+            count += 1
+        archive.write(_line({"end": table.name, "rows": count}))
+        rows[table.name] = count
+    return rows
+
+
+def _schema_revisions(connection: Connection) -> list[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return []
+    return sorted(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def restore_backup(path: Path) -> BackupSummary:
+    """Restore a backup into an empty database in one transaction, then verify the audit chain."""
+    try:
+        with path.open("rb") as handle:
+            return _restore(_records(read_archive(handle, keyring())))
+    except FileNotFoundError as error:
+        raise BackupError(f"There is no backup file at {path}.") from error
+    except ArchiveError as error:
+        raise BackupError(f"{error} Nothing was restored.") from error
+
+
+def _records(pieces: Iterator[bytes]) -> Iterator[Any]:
+    pending = b""
+    for piece in pieces:
+        pending += piece
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield json.loads(line)
+    if pending:
+        raise ArchiveError("The backup ends part-way through a record.")
+
+
+def _restore(records: Iterator[Any]) -> BackupSummary:
+    manifest = next(records, None)
+    _check_manifest(manifest)
+    with db.write_transaction() as session:
+        _refuse_unless_empty(session)
+        _clear_rows_made_by_migrations(session)
+        rows = _insert_tables(session, records, manifest["schema"])
+        if not db.is_sqlite():
+            _reset_sequences(session)
+        _check_master_keys(session)
+        report = verify(session)
+        if not report.intact:
+            raise BackupError(
+                f"The restored audit trail does not verify (entry {report.broken_at}: "
+                f"{report.reason}). Nothing was restored."
+            )
+    return BackupSummary(rows=rows)
+
+
+def _check_manifest(manifest: Any) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("The backup's contents are not in the expected format.")
+    if manifest.get("audit_key_id") != audit_key_id():
+        raise BackupError(
+            "The backup's audit trail was signed with a different audit key, so it could not be "
+            "verified here. Set FTS_AUDIT_KEY (or the instance folder's audit_key file) to the "
+            "original installation's key. Nothing was restored."
+        )
+
+
+def _count(session: Session, model: type[Base]) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _refuse_unless_empty(session: Session) -> None:
+    held = {
+        "cases": _count(session, Case),
+        "accounts": _count(session, User),
+        "audit entries": _count(session, AuditEvent),
+    }
+    head = session.get(AuditHead, HEAD_ROW_ID)
+    if any(held.values()) or (head is not None and head.last_sequence):
+        found = ", ".join(f"{count} {name}" for name, count in held.items())
+        raise BackupError(
+            f"The database is not empty (it holds {found}). Restore only into a new database: "
+            "create one and run `flask --app wsgi db upgrade`, then restore."
+        )
+
+
+def _clear_rows_made_by_migrations(session: Session) -> None:
+    # Such as the audit chain's head row: the backup brings its own.
+    for table in reversed(Base.metadata.sorted_tables):
+        if session.execute(select(func.count()).select_from(table)).scalar():
+            session.execute(delete(table))
+
+
+def _insert_tables(session: Session, records: Iterator[Any], schema: list[str]) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for record in records:
+        table = _target_table(record["table"], record["columns"], schema)
+        rows[table.name] = _insert_rows(session, table, record["columns"], records)
+    return rows
+
+
+def _target_table(name: str, columns: list[str], schema: list[str]) -> Table:
+    table = Base.metadata.tables.get(name)
+    missing = [column for column in columns if table is None or column not in table.columns]
+    if table is None or missing:
+        place = name if table is None else f"{name}.{', '.join(missing)}"
+        raise BackupError(
+            f"The backup holds {place}, which this version of fts_app does not have. Restore "
+            f"with the version that made it (schema {', '.join(schema) or 'unknown'}), then "
+            "upgrade. Nothing was restored."
+        )
+    return table
+
+
+def _insert_rows(session: Session, table: Table, names: list[str], records: Iterator[Any]) -> int:
+    decoders = [_decoder(table.columns[name]) for name in names]
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for record in records:
+        if isinstance(record, dict):
+            break
+        batch.append(
+            {
+                name: decode(value)
+                for name, decode, value in zip(names, decoders, record, strict=True)
+            }
+        )
+        if len(batch) == ROWS_PER_INSERT:
+            count += _flush_rows(session, table, batch)
+    else:
+        record = {}
+    count += _flush_rows(session, table, batch)
+    if record != {"end": table.name, "rows": count}:
+        raise BackupError(f"The backup's {table.name} rows are incomplete. Nothing was restored.")
+    return count
+
+
+def _flush_rows(session: Session, table: Table, batch: list[dict[str, Any]]) -> int:
+    if batch:
+        session.execute(insert(table), batch)
+    written = len(batch)
+    batch.clear()
+    return written
+
+
+def _decoder(column: Column) -> Callable[[Any], Any]:  # type: ignore[type-arg]
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        kind = object
+    decode: Callable[[Any], Any] = {
+        bytes: base64.b64decode,
+        datetime: lambda value: _as_stored(datetime.fromisoformat(value), column),
+        date: date.fromisoformat,
+        time: time.fromisoformat,
+        Decimal: Decimal,
+    }.get(kind, lambda value: value)
+    return lambda value: None if value is None else decode(value)
+
+
+def _as_stored(moment: datetime, column: Column) -> datetime:  # type: ignore[type-arg]
+    # SQLite hands back stored UTC times without a zone; PostgreSQL with one.
+    if getattr(column.type, "timezone", False):
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _reset_sequences(session: Session) -> None:
+    # Rows came with their ids; the next id handed out must follow the largest restored one.
+    for table in Base.metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or key[0] is not table.autoincrement_column:
+            continue
+        column = key[0]
+        session.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, column.name),
+                    func.coalesce(func.max(column), 0) + 1,
+                    False,
+                )
+            )
+        )
+
+
+def _check_master_keys(session: Session) -> None:
+    ring = keyring()
+    for key_id in session.scalars(select(CaseKey.master_key_id).distinct()):
+        if not ring.has_key(bytes.fromhex(key_id)):
+            raise BackupError(
+                f"The backup's cases are protected by master key {key_id}, which is not "
+                "configured. Add it to FTS_MASTER_KEYS and restore again. Nothing was restored."
+            )

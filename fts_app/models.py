@@ -14,7 +14,7 @@ from fts_app.cases.models import (
 from fts_app.crypto.models import CaseKey
 from fts_app.db import Base
 from fts_app.reports.models import BoardReportNarrative, ReleasedReport
-from fts_app.speakup.models import EqualityResponse
+from fts_app.speakup.models import EqualityResponse, FollowUpThrottle
 
 __all__ = [
     "AuditEvent",
@@ -29,6 +29,7 @@ __all__ = [
     "CaseMessage",
     "Directorate",
     "EqualityResponse",
+    "FollowUpThrottle",
     "OneTimeToken",
     "OrganisationSettings",
     "ReferenceCounter",

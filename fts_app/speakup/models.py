@@ -1,8 +1,10 @@
-"""Equality monitoring answers, kept apart from any case."""
+"""Portal tables: equality answers kept apart from any case, and access-code throttling."""
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fts_app.db import Base
@@ -27,3 +29,20 @@ class EqualityResponse(Base):
     sexual_orientation: Mapped[str | None] = mapped_column(String(40))
     religion: Mapped[str | None] = mapped_column(String(40))
     age_band: Mapped[str | None] = mapped_column(String(40))
+
+
+class FollowUpThrottle(Base):
+    """Failed access-code attempts against one case reference, or against all of them.
+
+    The key is a keyed hash of the reference as typed, so the table never holds a reference,
+    and an unknown reference is counted exactly like a real one.
+    """
+
+    __tablename__ = "follow_up_throttle"
+
+    #: HMAC-SHA256 of the normalised reference, or "overall" for the row counting every failure
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: no attempt is checked before this time; it always lies at most a few minutes ahead
+    next_allowed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

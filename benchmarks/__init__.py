@@ -1,0 +1,1 @@
+"""The benchmark of fts_app: served pages under load, long operations, memory, against baselines."""

@@ -278,8 +278,10 @@ def _insert_rows(session: Session, table: Table, names: list[str], records: Iter
     decoders = [_decoder(table.columns[name]) for name in names]
     batch: list[dict[str, Any]] = []
     count = 0
+    end: Any = None
     for record in records:
         if isinstance(record, dict):
+            end = record
             break
         batch.append(
             {
@@ -289,10 +291,8 @@ def _insert_rows(session: Session, table: Table, names: list[str], records: Iter
         )
         if len(batch) == ROWS_PER_INSERT:
             count += _flush_rows(session, table, batch)
-    else:
-        record = {}
     count += _flush_rows(session, table, batch)
-    if record != {"end": table.name, "rows": count}:
+    if end != {"end": table.name, "rows": count}:
         raise BackupError(f"The backup's {table.name} rows are incomplete. Nothing was restored.")
     return count
 
@@ -330,10 +330,9 @@ def _as_stored(moment: datetime, column: Column) -> datetime:  # type: ignore[ty
 def _reset_sequences(session: Session) -> None:
     # Rows came with their ids; the next id handed out must follow the largest restored one.
     for table in Base.metadata.sorted_tables:
-        key = list(table.primary_key.columns)
-        if len(key) != 1 or key[0] is not table.autoincrement_column:
+        column = table.autoincrement_column
+        if column is None:
             continue
-        column = key[0]
         session.execute(
             select(
                 func.setval(

@@ -84,9 +84,13 @@ class PageChecks:
         self.journey = journey
         self.results = results
         self.exceptions = accepted_exceptions(EXCEPTIONS_FILE.read_text())
+        self.checked: set[str] = set()
 
     def __call__(self, page: Page, name: str, *, state: str | None = None) -> None:
-        """Check the page as it is now; `name` names its screenshots, `state` its variant."""
+        """Check the page as it is now, once per `name` (which also names its screenshots)."""
+        if name in self.checked:
+            return
+        self.checked.add(name)
         label = page_label(page, state)
         self.check_accessibility(page, label)
         self.check_reflow(page, label, name)

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,7 +140,7 @@ class LiveServer:
             health = f"{self.base_url}/healthz"
             with urllib.request.urlopen(health, timeout=2) as response:  # noqa: S310 - our own http URL
                 return response.status == 200
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the worker boots
             return False
 
     def log(self) -> str:

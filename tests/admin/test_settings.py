@@ -1,0 +1,103 @@
+"""Organisation settings: saved when valid, refused at the field when not, and audited."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from fts_app import db
+from fts_app.admin.services import AdminError, get_settings, update_settings
+from fts_app.auth.models import User
+from tests.auth.support import audit_entries
+from tests.conftest import submit_form
+
+VALID = {
+    "organisation_name": "Northshire Hospitals NHS Foundation Trust",
+    "acknowledge_working_days": "3",
+    "first_feedback_days": "10",
+    "substantive_feedback_months": "2",
+    "detriment_check_in_months": "6",
+    "retention_years": "8",
+    "suppression_threshold": "6",
+    "national_return_due_days": "28",
+}
+
+
+def save(client: FlaskClient, **changes: str) -> Any:
+    """Submit the settings form with valid values but for `changes`."""
+    return submit_form(client, "/admin/settings", {**VALID, **changes})
+
+
+def stored() -> dict[str, Any]:
+    """Return the settings as the database holds them now."""
+    settings = get_settings(db.session())
+    db.session().refresh(settings)
+    return {name: getattr(settings, name) for name in VALID}
+
+
+def test_valid_settings_are_saved_and_audited(admin_client: FlaskClient, admin: User) -> None:
+    response = save(admin_client)
+
+    assert response.headers["Location"] == "/admin/settings"
+    assert stored() == {
+        name: value if name == "organisation_name" else int(value) for name, value in VALID.items()
+    }
+    (entry,) = audit_entries("admin.settings_changed")
+    assert set(entry[1]["fields"]) == set(VALID)
+
+
+def test_form_shows_the_current_settings(admin_client: FlaskClient) -> None:
+    save(admin_client)
+
+    page = admin_client.get("/admin/settings").get_data(as_text=True)
+
+    assert 'value="Northshire Hospitals NHS Foundation Trust"' in page
+    assert 'id="suppression_threshold" name="suppression_threshold" type="text" value="6"' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("suppression_threshold", "8", "Suppression threshold must be between 3 and 7"),
+        ("suppression_threshold", "2", "Suppression threshold must be between 3 and 7"),
+        ("retention_years", "0", "Years to keep closed cases must be between 1 and 30"),
+        ("retention_years", "31", "Years to keep closed cases must be between 1 and 30"),
+        ("first_feedback_days", "seven", "Days to first feedback must be a whole number"),
+        ("acknowledge_working_days", "", "Enter working days to acknowledge a concern"),
+        ("organisation_name", "", "Enter the organisation's name"),
+    ],
+)
+def test_invalid_setting_is_refused_at_its_field_and_nothing_changes(
+    admin_client: FlaskClient, field: str, value: str, message: str
+) -> None:
+    before = stored()
+
+    response = save(admin_client, **{field: value})
+
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert message in page
+    assert f'href="#{field}"' in page
+    assert f'id="{field}-error"' in page
+    assert stored() == before
+    assert audit_entries("admin.") == []
+
+
+def test_saving_unchanged_settings_writes_no_audit_entry(admin_client: FlaskClient) -> None:
+    save(admin_client)
+
+    save(admin_client)
+
+    assert len(audit_entries("admin.settings_changed")) == 1
+
+
+def test_service_refuses_an_out_of_range_threshold_too(admin: User) -> None:
+    values = {name: int(value) if value.isdigit() else value for name, value in VALID.items()}
+
+    with pytest.raises(AdminError, match="from 3 to 7"):
+        update_settings(admin.id, {**values, "suppression_threshold": 8})
+
+    assert stored()["suppression_threshold"] == 5

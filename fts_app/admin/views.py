@@ -167,7 +167,7 @@ def directorates() -> ResponseReturnValue:
 
 @bp.route("/admin/directorates/<int:directorate_id>/rename", methods=["GET", "POST"])
 @administrators_only
-def rename(directorate_id: int) -> ResponseReturnValue:
+def rename_directorate_form(directorate_id: int) -> ResponseReturnValue:
     """Rename a directorate."""
     try:
         directorate = get_directorate(db.session(), directorate_id)

@@ -27,7 +27,7 @@ def matching_step(secret: str, code: str, moment: datetime) -> int | None:
 def qr_code_svg(uri: str) -> Markup:
     """Draw the otpauth:// URI as an inline SVG QR code."""
     drawing = segno.make(uri, error="m").svg_inline(
-        scale=5, border=4, title="QR code to scan with your authenticator app"
+        scale=5, border=4, light="#ffffff", title="QR code to scan with your authenticator app"
     )
     # Safe to mark up: segno drew every byte and the URI is only encoded as modules, never text.
     return Markup(drawing)  # noqa: S704

@@ -101,3 +101,15 @@ def test_service_refuses_an_out_of_range_threshold_too(admin: User) -> None:
         update_settings(admin.id, {**values, "suppression_threshold": 8})
 
     assert stored()["suppression_threshold"] == 5
+
+
+def test_settings_without_a_csrf_token_are_refused_and_nothing_changes(
+    admin_client: FlaskClient,
+) -> None:
+    before = stored()
+
+    response = admin_client.post("/admin/settings", data={**VALID, "suppression_threshold": "3"})
+
+    assert response.status_code == 400
+    assert stored() == before
+    assert audit_entries("admin.") == []

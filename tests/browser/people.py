@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 #: enough presses to cross the header, a long form or a table of links, yet end a lost search
 MOST_TABS = 200
@@ -46,6 +46,12 @@ class MouseUser:
         """Click a link or button and wait for the page it leads to."""
         with self.page.expect_navigation():
             control.click()
+
+    def download(self, link: Locator) -> Download:
+        """Click a download link and return the file it fetched."""
+        with self.page.expect_download() as fetched:
+            link.click()
+        return fetched.value
 
 
 @dataclass
@@ -110,6 +116,13 @@ class KeyboardUser:
         self.tab_to(control)
         with self.page.expect_navigation():
             self.page.keyboard.press("Enter")
+
+    def download(self, link: Locator) -> Download:
+        """Tab to a download link, press Enter and return the file it fetched."""
+        self.tab_to(link)
+        with self.page.expect_download() as fetched:
+            self.page.keyboard.press("Enter")
+        return fetched.value
 
 
 Person = MouseUser | KeyboardUser

@@ -141,7 +141,6 @@ def create_user(
         role=role.value,
         password_hash=hash_secret(password),
         display_name=display_name or email.split("@")[0],
-        failed_sign_ins=0,
     )
     session.add(user)
     session.flush()

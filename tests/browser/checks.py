@@ -32,6 +32,7 @@ class PageResult:
 
     journey: str
     page: str
+    view: str
     counts: dict[str, int]
     lesser_ids: tuple[str, ...]
 
@@ -40,8 +41,9 @@ class PageResult:
         ids = f" ({', '.join(self.lesser_ids)})" if self.lesser_ids else ""
         counts = self.counts
         return (
-            f"axe {self.page}: {counts['critical']} critical, {counts['serious']} serious, "
-            f"{counts['moderate']} moderate{ids}, {counts['minor']} minor"
+            f"axe {self.page} ({self.view}): {counts['critical']} critical, "
+            f"{counts['serious']} serious, {counts['moderate']} moderate{ids}, "
+            f"{counts['minor']} minor"
         )
 
 
@@ -59,11 +61,10 @@ def is_accepted(rule: str, page: str, exceptions: list[tuple[str, str]]) -> bool
     return any(rule == listed and page.startswith(prefix) for listed, prefix in exceptions)
 
 
-def page_label(page: Page, state: str | None) -> str:
-    """Name a page by its path and query, plus the state shown (such as form errors)."""
+def page_path(page: Page) -> str:
+    """Return the path and query of the page shown."""
     parts = urlsplit(page.url)
-    label = parts.path + (f"?{parts.query}" if parts.query else "")
-    return f"{label} ({state})" if state else label
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def describe(violations: list[dict]) -> str:
@@ -86,56 +87,56 @@ class PageChecks:
         self.exceptions = accepted_exceptions(EXCEPTIONS_FILE.read_text())
         self.checked: set[str] = set()
 
-    def __call__(self, page: Page, name: str, *, state: str | None = None) -> None:
-        """Check the page as it is now, once per `name` (which also names its screenshots)."""
-        if name in self.checked:
+    def __call__(self, page: Page, view: str) -> None:
+        """Check the page as it is now, once per `view`, which names what it shows."""
+        if view in self.checked:
             return
-        self.checked.add(name)
-        label = page_label(page, state)
-        self.check_accessibility(page, label)
-        self.check_reflow(page, label, name)
+        self.checked.add(view)
+        self.check_accessibility(page, view)
+        self.check_reflow(page, view)
 
-    def check_accessibility(self, page: Page, label: str) -> None:
+    def check_accessibility(self, page: Page, view: str) -> None:
         """Fail on any serious or critical violation, or a lesser one not listed as accepted."""
         violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
         counts = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
         for violation in violations:
             counts[violation["impact"] or "minor"] += 1
         lesser = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
-        self.results.append(
-            PageResult(self.journey, label, counts, tuple(sorted({v["id"] for v in lesser})))
-        )
+        path = page_path(page)
+        label = f"{path} ({view})"
+        ids = tuple(sorted({v["id"] for v in lesser}))
+        self.results.append(PageResult(self.journey, path, view, counts, ids))
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, f"axe on {label}:\n{describe(blocking)}"
-        unlisted = [v for v in lesser if not is_accepted(v["id"], label, self.exceptions)]
+        unlisted = [v for v in lesser if not is_accepted(v["id"], path, self.exceptions)]
         assert not unlisted, (
             f"axe on {label}: fix these or list them with a reason in {EXCEPTIONS_FILE.name}:\n"
             f"{describe(unlisted)}"
         )
 
-    def check_reflow(self, page: Page, label: str, name: str) -> None:
+    def check_reflow(self, page: Page, view: str) -> None:
         """Screenshot at desktop width, then check the page fits 320 px without sideways scroll."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{self.journey}-{name}-desktop.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / f"{self.journey}-{view}-desktop.png", full_page=True)
         page.set_viewport_size(NARROWEST)
         try:
             width = page.evaluate("document.documentElement.scrollWidth")
-            page.screenshot(path=SCREENSHOTS / f"{self.journey}-{name}-mobile.png", full_page=True)
+            page.screenshot(path=SCREENSHOTS / f"{self.journey}-{view}-mobile.png", full_page=True)
         finally:
             page.set_viewport_size(DESKTOP)
         assert width <= NARROWEST["width"], (
-            f"{label} is {width}px wide at 320px: it scrolls sideways"
+            f"{page_path(page)} ({view}) is {width}px wide at 320px: it scrolls sideways"
         )
 
 
 def write_report(results: list[PageResult], path: Path) -> None:
     """Write the per-page axe table as Markdown."""
     rows = [
-        "| journey | page | critical | serious | moderate | minor | moderate/minor rules |",
-        "|---|---|---|---|---|---|---|",
+        "| journey | page | view | critical | serious | moderate | minor | moderate/minor rules |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     rows += [
-        f"| {r.journey} | `{r.page}` | {r.counts['critical']} | {r.counts['serious']} | "
+        f"| {r.journey} | `{r.page}` | {r.view} | {r.counts['critical']} | {r.counts['serious']} | "
         f"{r.counts['moderate']} | {r.counts['minor']} | {', '.join(r.lesser_ids) or '–'} |"
         for r in results
     ]

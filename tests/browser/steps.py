@@ -56,3 +56,34 @@ def finish_two_factor_set_up(person: Person, account: Account, check_page: PageC
 def shown_key(page: Page) -> str:
     """Read the set-up key as a person would type it into their authenticator app."""
     return page.locator("#two-factor-key").inner_text().replace(" ", "")
+
+
+def record_on_case(
+    person: Person,
+    link: str,
+    button: str,
+    check_page: PageChecks,
+    *,
+    choose: tuple[str, ...] = (),
+    write: dict[str, str] | None = None,
+    errors_first: bool = False,
+) -> None:
+    """Open one of a case's "record" pages, answer it and save, back on the case page.
+
+    With `errors_first`, the empty form is sent once to see its error messages.
+    """
+    page = person.page
+    person.follow(page.get_by_role("link", name=link, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(link)
+    name = "entry-" + "-".join(link.lower().split()[:3])
+    check_page(page, name)
+    if errors_first:
+        person.follow(page.get_by_role("button", name=button, exact=True))
+        expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+        check_page(page, f"{name}-errors")
+    for label in choose:
+        person.choose(page.get_by_label(label, exact=True))
+    for label, text in (write or {}).items():
+        person.fill(page.get_by_label(label, exact=True), text)
+    person.follow(page.get_by_role("button", name=button, exact=True))
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(link)

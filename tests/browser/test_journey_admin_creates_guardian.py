@@ -48,7 +48,7 @@ def show_sign_in_errors(person: MouseUser, check_page: PageChecks) -> None:
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Enter your email address")
     expect(summary).to_contain_text("Enter your password")
-    check_page(page, "sign-in-errors", state="errors")
+    check_page(page, "sign-in-errors")
 
 
 def create_guardian(admin: MouseUser, check_page: PageChecks) -> str:
@@ -60,14 +60,14 @@ def create_guardian(admin: MouseUser, check_page: PageChecks) -> str:
     check_page(page, "new-account")
     admin.follow(page.get_by_role("button", name="Create account"))
     expect(page.get_by_role("alert")).to_contain_text("Choose the person's role")
-    check_page(page, "new-account-errors", state="errors")
+    check_page(page, "new-account-errors")
 
     admin.choose(page.get_by_label("Guardian", exact=True))
     admin.fill(page.get_by_label("Email address"), GUARDIAN_EMAIL)
     admin.fill(page.get_by_label("Full name"), "Alex Guardian")
     admin.follow(page.get_by_role("button", name="Create account"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Account created")
-    check_page(page, "account-created", state="created")
+    check_page(page, "account-created")
     initial_password = page.locator("#initial-password").inner_text()
 
     admin.follow(page.get_by_role("link", name="Back to staff accounts"))
@@ -84,5 +84,5 @@ def sign_in_with_a_wrong_code_first(
     person.fill(page.get_by_label(CODE_FIELD), NOT_A_CODE)
     person.follow(page.get_by_role("button", name="Sign in"))
     expect(page.get_by_role("alert")).to_be_visible()
-    check_page(page, "two-factor-errors", state="errors")
+    check_page(page, "two-factor-errors")
     enter_code(person, guardian, check_page)

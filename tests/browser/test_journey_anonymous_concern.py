@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.checks import PageChecks
 from tests.browser.people import KeyboardUser
 from tests.browser.server import LiveServer
-from tests.browser.steps import sign_in
+from tests.browser.steps import record_on_case, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +48,12 @@ def test_anonymous_concern_is_answered_and_closed_using_the_keyboard_alone(
     sign_in(guardian, guardian_account, check_page)
     find_case(guardian, receipt.reference, check_page)
     take_and_acknowledge(guardian, check_page)
-    record(
+    record_on_case(
         guardian,
         "Send a message to the person",
-        {"Message": GUARDIAN_MESSAGE},
         "Send message",
         check_page,
+        write={"Message": GUARDIAN_MESSAGE},
     )
 
     follow_up(staff, receipt, check_page)
@@ -86,7 +86,7 @@ def speak_up_anonymously(staff: KeyboardUser, check_page: PageChecks) -> Receipt
 
     staff.follow(page.get_by_role("button", name="Send your concern"))
     expect(page.get_by_role("alert")).to_contain_text("Tell us what happened")
-    check_page(page, "concern-form-errors", state="errors")
+    check_page(page, "concern-form-errors")
 
     staff.fill(page.get_by_label("What happened?"), CONCERN)
     staff.tick(page.get_by_label("Patient safety or quality of care"))
@@ -97,7 +97,7 @@ def speak_up_anonymously(staff: KeyboardUser, check_page: PageChecks) -> Receipt
     staff.choose(page.get_by_label("Anonymously"))
     staff.follow(page.get_by_role("button", name="Send your concern"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your concern has been sent")
-    check_page(page, "concern-sent", state="sent")
+    check_page(page, "concern-sent")
     return Receipt(
         reference=page.locator("#case-reference").inner_text().strip(),
         access_code=page.locator("#access-code").inner_text().strip(),
@@ -122,25 +122,7 @@ def take_and_acknowledge(guardian: KeyboardUser, check_page: PageChecks) -> None
     page = guardian.page
     guardian.follow(page.get_by_role("button", name="Take this case"))
     expect(page.get_by_role("button", name="Take this case")).to_have_count(0)
-    record(guardian, "Acknowledge the concern", {}, "Record acknowledgement", check_page)
-
-
-def record(
-    guardian: KeyboardUser,
-    link: str,
-    answers: dict[str, str],
-    button: str,
-    check_page: PageChecks,
-) -> None:
-    """Open one of the case's "record" pages, fill in its text boxes and press its button."""
-    page = guardian.page
-    guardian.follow(page.get_by_role("link", name=link, exact=True))
-    expect(page.get_by_role("heading", level=1)).to_have_text(link)
-    check_page(page, f"entry-{link.lower().replace(' ', '-')}")
-    for label, text in answers.items():
-        guardian.fill(page.get_by_label(label, exact=True), text)
-    guardian.follow(page.get_by_role("button", name=button, exact=True))
-    expect(page.get_by_role("heading", level=1)).not_to_have_text(link)
+    record_on_case(guardian, "Acknowledge the concern", "Record acknowledgement", check_page)
 
 
 def follow_up(staff: KeyboardUser, receipt: Receipt, check_page: PageChecks) -> None:
@@ -151,7 +133,7 @@ def follow_up(staff: KeyboardUser, receipt: Receipt, check_page: PageChecks) -> 
     check_page(page, "follow-up")
     staff.follow(page.get_by_role("button", name="Open my case"))
     expect(page.get_by_role("alert")).to_contain_text("Enter your case reference")
-    check_page(page, "follow-up-errors", state="errors")
+    check_page(page, "follow-up-errors")
     staff.fill(page.get_by_label("Case reference"), receipt.reference)
     staff.fill(page.get_by_label("Access code"), receipt.access_code)
     staff.follow(page.get_by_role("button", name="Open my case"))
@@ -164,7 +146,7 @@ def reply(staff: KeyboardUser, check_page: PageChecks) -> None:
     page = staff.page
     staff.follow(page.get_by_role("button", name="Send message"))
     expect(page.get_by_role("alert")).to_contain_text("Write your message")
-    check_page(page, "own-case-errors", state="errors")
+    check_page(page, "own-case-errors")
     staff.fill(page.get_by_label("Your message"), REPLY)
     staff.follow(page.get_by_role("button", name="Send message"))
     expect(page.get_by_text("Your message has been sent to the guardian.")).to_be_visible()
@@ -174,16 +156,23 @@ def give_feedback_and_close(guardian: KeyboardUser, check_page: PageChecks) -> N
     """Record the feedback given through the portal, then close with outcome and learning."""
     page = guardian.page
     check_page(page, "case-in-progress")
-    guardian.follow(page.get_by_role("link", name="Record feedback given", exact=True))
-    guardian.follow(page.get_by_role("button", name="Record feedback"))
-    expect(page.get_by_role("alert")).to_contain_text("Select how feedback was given")
-    check_page(page, "entry-feedback-errors", state="errors")
-    guardian.choose(page.get_by_label("Portal message"))
-    guardian.fill(page.get_by_label("Summary of the feedback"), FEEDBACK)
-    guardian.follow(page.get_by_role("button", name="Record feedback"))
+    record_on_case(
+        guardian,
+        "Record feedback given",
+        "Record feedback",
+        check_page,
+        choose=("Portal message",),
+        write={"Summary of the feedback": FEEDBACK},
+        errors_first=True,
+    )
     expect(page.get_by_text("Feedback recorded")).to_be_visible()
-    closure = {"Outcome": OUTCOME, "Learning": LEARNING}
-    record(guardian, "Close the case", closure, "Close case", check_page)
+    record_on_case(
+        guardian,
+        "Close the case",
+        "Close case",
+        check_page,
+        write={"Outcome": OUTCOME, "Learning": LEARNING},
+    )
     expect(page.get_by_text("Case closed")).to_be_visible()
     check_page(page, "case-closed")
 

@@ -80,16 +80,27 @@ def demo_cases() -> int:
 
 @pytest.fixture(scope="module")
 def live_server(
-    browser: Browser, tmp_path_factory: pytest.TempPathFactory, demo_cases: int
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_cases: int,
 ) -> Iterator[LiveServer]:
-    """The service on a free port, with its own instance folder and a migrated database."""
+    """The service on a free port, with its own instance folder and a migrated database.
+
+    gunicorn's log is kept in test-artifacts/ for reading after a failure.
+    """
     server = LiveServer(tmp_path_factory.mktemp("instance"))
     server.flask("db", "upgrade")
     if demo_cases:
         server.flask("demo", "seed", "--cases", str(demo_cases))
-    server.start()
-    yield server
-    server.stop()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        ARTIFACTS.mkdir(exist_ok=True)
+        journey = request.module.__name__.rsplit(".", 1)[-1]
+        (ARTIFACTS / f"server-{journey}.log").write_text(server.log())
 
 
 @pytest.fixture

@@ -116,6 +116,8 @@ class LiveServer:
                     "1",
                     "--threads",
                     "4",
+                    # each instance stands alone: no shared control socket in the home folder
+                    "--no-control-socket",
                 ],
                 cwd=REPOSITORY_ROOT,
                 env=self.environment,

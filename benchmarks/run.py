@@ -207,7 +207,11 @@ class Bench:
             self.results.notes.append(f"{name} not measured: {problem}")
             return
         self.progress(f"page: {name}")
-        *baseline_results, result = measure(self.plan, [*baselines, page])
+        try:
+            *baseline_results, result = measure(self.plan, [*baselines, page])
+        except LoadError as error:
+            self.results.notes.append(f"{name} not measured: {error}")
+            return
         self.results.pages.append(
             PageResult(
                 page=result,

@@ -70,7 +70,7 @@ def page_scenarios(context: PageContext) -> list[Scenario]:
         Scenario("dashboard, first page", "/cases", cookies=guardian),
         Scenario(
             "dashboard, filtered",
-            "/cases?status=all&element=bullying&sort=received-oldest",
+            "/cases?status=all&element=bullying&worker_group=nurses-midwives&sort=received-oldest",
             cookies=guardian,
         ),
         Scenario("case page, 50 events", f"/cases/{context.case_reference}", cookies=guardian),

@@ -253,8 +253,10 @@ def sign_in_with_code(token: str, code: str) -> None:
         if refusal is None:
             row.two_factor_passed = True
             _complete_sign_in(session, user, two_factor=True)
+    if refusal is not None and abandoned:
+        raise SignInAbandoned(refusal)
     if refusal is not None:
-        raise (SignInAbandoned if abandoned else SignInRefused)(refusal)
+        raise SignInRefused(refusal)
 
 
 def _code_refusal(

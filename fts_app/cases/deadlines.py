@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
 from flask import current_app
 
 from fts_app.admin.models import OrganisationSettings
+from fts_app.cases.enums import CaseStatus
 from fts_app.cases.working_days import BankHolidayCalendar, DeadlineRule, load_bank_holidays
 
 INSTANCE_OVERRIDE = "bank_holidays_england_wales.json"
@@ -44,9 +47,14 @@ def deadlines_for(settings: OrganisationSettings, received_on: date) -> CaseDead
         first_feedback=DeadlineRule(settings.first_feedback_days, "calendar_days").due_date(
             received_on, holidays
         ),
-        substantive_feedback=DeadlineRule(settings.substantive_feedback_months, "months").due_date(
-            acknowledge, holidays
-        ),
+        substantive_feedback=substantive_feedback_due(settings, acknowledge),
+    )
+
+
+def substantive_feedback_due(settings: OrganisationSettings, acknowledged_on: date) -> date:
+    """Return when substantive feedback is due, counted from acknowledgement."""
+    return DeadlineRule(settings.substantive_feedback_months, "months").due_date(
+        acknowledged_on, bank_holidays()
     )
 
 
@@ -54,4 +62,88 @@ def detriment_check_in_due(settings: OrganisationSettings, closed_on: date) -> d
     """Return when to ask, after closure, whether the person suffered detriment."""
     return DeadlineRule(settings.detriment_check_in_months, "months").due_date(
         closed_on, bank_holidays()
+    )
+
+
+class ClockState(Enum):
+    """Where one step of the feedback loop stands on a given day."""
+
+    DONE = "done"
+    DUE = "due"
+    DUE_TODAY = "due-today"
+    OVERDUE = "overdue"
+    #: the case closed without this step being recorded
+    NOT_DONE = "not-done"
+    NO_DEADLINE = "no-deadline"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One step's deadline, when it was done, and whether it is overdue today."""
+
+    state: ClockState
+    due_on: date | None
+    done_on: date | None
+
+    @property
+    def overdue(self) -> bool:
+        """Tell whether the deadline has passed with the step still to do."""
+        return self.state is ClockState.OVERDUE
+
+    @property
+    def done_late(self) -> bool:
+        """Tell whether the step was done after its deadline."""
+        return bool(self.done_on and self.due_on and self.done_on > self.due_on)
+
+
+def clock(due_on: date | None, done_on: date | None, *, today: date, case_open: bool) -> Clock:
+    """Return a step's clock: overdue once the due day has passed with the step not done."""
+    if done_on is not None:
+        state = ClockState.DONE
+    elif not case_open:
+        state = ClockState.NOT_DONE
+    elif due_on is None:
+        state = ClockState.NO_DEADLINE
+    elif due_on < today:
+        state = ClockState.OVERDUE
+    elif due_on == today:
+        state = ClockState.DUE_TODAY
+    else:
+        state = ClockState.DUE
+    return Clock(state, due_on, done_on)
+
+
+class HasClocks(Protocol):
+    """The plain columns a case's clocks are worked out from (a Case or a list row)."""
+
+    status: str
+    acknowledge_due_on: date | None
+    acknowledged_on: date | None
+    first_feedback_due_on: date | None
+    first_feedback_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseClocks:
+    """The two clocks guardians are measured on."""
+
+    acknowledge: Clock
+    first_feedback: Clock
+
+    @property
+    def overdue(self) -> bool:
+        """Tell whether either clock is overdue."""
+        return self.acknowledge.overdue or self.first_feedback.overdue
+
+
+def case_clocks(case: HasClocks, today: date) -> CaseClocks:
+    """Return the acknowledgement and first feedback clocks of a case on a given day."""
+    case_open = case.status != CaseStatus.CLOSED.value
+    return CaseClocks(
+        acknowledge=clock(
+            case.acknowledge_due_on, case.acknowledged_on, today=today, case_open=case_open
+        ),
+        first_feedback=clock(
+            case.first_feedback_due_on, case.first_feedback_on, today=today, case_open=case_open
+        ),
     )

@@ -131,3 +131,18 @@ class SpeakUpAgain(Choice):
     NO = ("no", "No")
     MAYBE = ("maybe", "Maybe")
     DONT_KNOW = ("dont-know", "I don't know")
+
+
+class Restriction(Choice):
+    """Whether a case is limited to the guardians named on it (a concern about a colleague)."""
+
+    RESTRICTED = ("restricted", "Restricted to the guardians named on the case")
+    UNRESTRICTED = ("unrestricted", "No longer restricted")
+
+
+class CheckInResult(Choice):
+    """What the person said at the detriment check-in after closure."""
+
+    NO_DETRIMENT = ("no-detriment", "No detriment reported")
+    DETRIMENT = ("detriment", "Detriment reported")
+    NO_REPLY = ("no-reply", "No reply")

@@ -55,6 +55,7 @@ class Case(Base):
     first_feedback_due_on: Mapped[date | None] = mapped_column(Date)
     substantive_feedback_due_on: Mapped[date | None] = mapped_column(Date)
     detriment_check_in_due_on: Mapped[date | None] = mapped_column(Date)
+    detriment_checked_in_on: Mapped[date | None] = mapped_column(Date)
     #: the person indicated disadvantageous or demeaning treatment for speaking up
     detriment_indicated: Mapped[bool] = mapped_column(Boolean, default=False)
     #: visible only to the guardians named on it (a concern about a colleague)

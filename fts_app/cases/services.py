@@ -1,22 +1,43 @@
-"""Casework rules: open a case, with its reference, data key, deadlines and first event."""
+"""Casework rules: open a case, record its timeline, share it, close it.
+
+Each public function a page calls opens its own write transaction, checks the user may see the
+case, and writes one audit entry; `open_case` is the building block callers run in theirs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fts_app import db
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
-from fts_app.cases.deadlines import deadlines_for
+from fts_app.auth.models import User
+from fts_app.cases.access import (
+    Viewer,
+    find_visible_case,
+    is_in_queue,
+    is_lead_guardian,
+    is_named_on,
+)
+from fts_app.cases.deadlines import deadlines_for, detriment_check_in_due, substantive_feedback_due
 from fts_app.cases.enums import (
+    AccessKind,
     CaseStatus,
+    CheckInResult,
     ConfidentialityLevel,
     Element,
+    EscalationTarget,
     EventKind,
+    FeedbackMethod,
+    MessageDirection,
+    Restriction,
     Route,
     WorkerGroup,
 )
@@ -25,10 +46,12 @@ from fts_app.cases.models import (
     CaseAccess,
     CaseElement,
     CaseEvent,
+    CaseMessage,
     ReferenceCounter,
     new_case_id,
 )
 from fts_app.crypto.services import create_data_key
+from fts_app.timeutil import today_in_london, utcnow
 
 REFERENCE_PREFIX = "FTSU"
 
@@ -121,3 +144,525 @@ def _fill_encrypted_answers(case: Case, concern: NewConcern) -> None:
         "contact_details",
     ):
         setattr(case, name, getattr(concern, name))
+
+
+class CaseActionRefused(Exception):
+    """A casework step cannot be taken as asked; the message tells the guardian why."""
+
+
+class CaseNotClosable(CaseActionRefused):
+    """The case cannot close yet; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who spoke up and how to reach them, decrypted for one page view."""
+
+    name: str | None
+    contact_details: str | None
+
+
+@dataclass(frozen=True)
+class LoggedConcern:
+    """A concern a guardian logged, and the access code to give the person, if any."""
+
+    reference: str
+    access_code: str | None
+
+
+SPEAK_UP_AGAIN_QUESTION = (
+    "Your case is now closed. Thank you for speaking up. "
+    "Given your experience, would you speak up again? You can answer on this page."
+)
+FEEDBACK_KINDS = (EventKind.FEEDBACK.value, EventKind.FEEDBACK_NOT_POSSIBLE.value)
+
+
+def log_concern(actor: Viewer, concern: NewConcern, *, give_access_code: bool) -> LoggedConcern:
+    """Record a concern that reached a guardian by any route, assigned to that guardian."""
+    with db.write_transaction() as session:
+        case = open_case(session, concern, actor_id=actor.id)
+        code = _issue_code(session, case, actor) if give_access_code else None
+        return LoggedConcern(case.reference, code)
+
+
+def give_access_code(reference: str, actor: Viewer) -> str:
+    """Give the person a new access code for the portal; any earlier code stops working."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        return _issue_code(session, case, actor)
+
+
+def _issue_code(session: Session, case: Case, actor: Viewer) -> str:
+    # imported here: the portal's services build on this module, so a top-level import would loop
+    from fts_app.speakup.services import issue_access_code
+
+    replaced = case.access_code_hash is not None
+    code = issue_access_code(session, case)
+    record(session, "access_code.issued", actor_id=actor.id, case_id=case.id, replaced=replaced)
+    return code
+
+
+def view_case(reference: str, viewer: Viewer) -> Case:
+    """Open a case for reading: audited, and its messages marked read for its guardians."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, viewer)
+        marked = (
+            mark_messages_read(session, case)
+            if is_named_on(case, viewer) or not _has_assigned_guardian(case)
+            else 0
+        )
+        record(session, "case.viewed", actor_id=viewer.id, case_id=case.id, messages_read=marked)
+    return case
+
+
+def view_audit_history(reference: str, viewer: Viewer) -> Case:
+    """Open a case's audit history; looking at it is audited too."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, viewer)
+        record(session, "case.audit_viewed", actor_id=viewer.id, case_id=case.id)
+    return case
+
+
+def mark_messages_read(session: Session, case: Case) -> int:
+    """Mark the person's unread messages read and clear the case's unread marker."""
+    unread = session.scalars(
+        select(CaseMessage).where(
+            CaseMessage.case_id == case.id,
+            CaseMessage.direction == MessageDirection.FROM_PERSON.value,
+            CaseMessage.read_at.is_(None),
+        )
+    ).all()
+    now = utcnow()
+    for message in unread:
+        message.read_at = now
+    case.unread_for_guardian = False
+    return len(unread)
+
+
+def reveal_identity(reference: str, viewer: Viewer) -> Identity:
+    """Decrypt who spoke up for this one view; every reveal is audited."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, viewer)
+        identity = Identity(case.contact_name, case.contact_details)
+        if not (identity.name or identity.contact_details):
+            raise CaseActionRefused("No name or contact details are recorded for this case.")
+        record(session, "identity.revealed", actor_id=viewer.id, case_id=case.id, via="case-page")
+        return identity
+
+
+def take_case(reference: str, actor: Viewer) -> None:
+    """Take a case from the shared queue: the actor becomes its assigned guardian."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        if not is_in_queue(case):
+            raise CaseActionRefused("This case is no longer in the queue.")
+        _grant(case, actor.id, AccessKind.ASSIGNED)
+        _add_event(session, case, EventKind.ASSIGNMENT, actor, category=AccessKind.ASSIGNED.value)
+        record(session, "case.taken", actor_id=actor.id, case_id=case.id)
+
+
+def assign_case(reference: str, actor: Viewer, guardian_id: int) -> None:
+    """Make one guardian the case's assigned guardian, in place of any other (the lead's call)."""
+    if not is_lead_guardian(actor):
+        raise CaseActionRefused("Only the lead guardian can assign cases.")
+    _name_guardian(reference, actor, guardian_id, AccessKind.ASSIGNED, "case.assigned")
+
+
+def share_case(reference: str, actor: Viewer, guardian_id: int) -> None:
+    """Let another guardian work on the case alongside its assigned guardians."""
+    _name_guardian(reference, actor, guardian_id, AccessKind.SHARED, "case.shared")
+
+
+def _name_guardian(
+    reference: str, actor: Viewer, guardian_id: int, kind: AccessKind, action: str
+) -> None:
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        guardian = _case_worker(session, guardian_id)
+        if kind is AccessKind.SHARED and any(
+            row.user_id == guardian.id for row in case.access_rows
+        ):
+            raise CaseActionRefused(f"{guardian.display_name} can already open this case.")
+        if kind is AccessKind.ASSIGNED:
+            for row in list(case.access_rows):
+                if row.kind == AccessKind.ASSIGNED.value and row.user_id != guardian.id:
+                    case.access_rows.remove(row)
+        _grant(case, guardian.id, kind)
+        _add_event(
+            session,
+            case,
+            EventKind.ASSIGNMENT,
+            actor,
+            category=kind.value,
+            body=guardian.display_name,
+        )
+        record(session, action, actor_id=actor.id, case_id=case.id, user_id=guardian.id)
+
+
+def set_restricted(reference: str, actor: Viewer, restricted: bool) -> None:
+    """Limit a case to the guardians named on it, or lift that limit."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        if case.restricted == restricted:
+            raise CaseActionRefused(
+                "This case is already restricted." if restricted else "This case is not restricted."
+            )
+        if restricted and not is_named_on(case, actor):
+            # whoever restricts a case must keep it, or it would vanish from their own list
+            _grant(case, actor.id, AccessKind.SHARED)
+        case.restricted = restricted
+        change = Restriction.RESTRICTED if restricted else Restriction.UNRESTRICTED
+        _add_event(session, case, EventKind.STATUS_CHANGE, actor, category=change.value)
+        record(
+            session,
+            "case.restriction_changed",
+            actor_id=actor.id,
+            case_id=case.id,
+            restricted=restricted,
+        )
+
+
+def acknowledge_case(
+    reference: str, actor: Viewer, acknowledged_on: date, note: str | None = None
+) -> None:
+    """Record that the person was thanked and told what happens next; work starts."""
+
+    def apply(session: Session, case: Case) -> None:
+        if case.acknowledged_on is not None:
+            raise CaseActionRefused("This case has already been acknowledged.")
+        case.acknowledged_on = acknowledged_on
+        case.substantive_feedback_due_on = substantive_feedback_due(
+            get_settings(session), acknowledged_on
+        )
+        if case.status == CaseStatus.NEW.value:
+            case.status = CaseStatus.IN_PROGRESS.value
+        if not _has_assigned_guardian(case):
+            _grant(case, actor.id, AccessKind.ASSIGNED)
+
+    _record_entry(
+        reference,
+        actor,
+        EventKind.ACKNOWLEDGED,
+        "case.acknowledged",
+        body=note or None,
+        effective_on=acknowledged_on,
+        apply=apply,
+    )
+
+
+def add_note(reference: str, actor: Viewer, body: str) -> None:
+    """Add a note to the case's timeline."""
+    _record_entry(reference, actor, EventKind.NOTE, "case.note_added", body=_text(body, "note"))
+
+
+def record_action(reference: str, actor: Viewer, body: str, done_on: date) -> None:
+    """Record something done about the concern."""
+    _record_entry(
+        reference,
+        actor,
+        EventKind.ACTION,
+        "case.action_recorded",
+        body=_text(body, "action"),
+        effective_on=done_on,
+    )
+
+
+def record_escalation(
+    reference: str, actor: Viewer, target: EscalationTarget, reason: str, escalated_on: date
+) -> None:
+    """Record that the concern was escalated, to whom and why."""
+    _record_entry(
+        reference,
+        actor,
+        EventKind.ESCALATION,
+        "case.escalated",
+        body=_text(reason, "reason"),
+        category=target.value,
+        effective_on=escalated_on,
+        target=target.value,
+    )
+
+
+def record_referral(
+    reference: str, actor: Viewer, target: EscalationTarget, reason: str, referred_on: date
+) -> None:
+    """Record that the concern was referred elsewhere, to whom and why."""
+    _record_entry(
+        reference,
+        actor,
+        EventKind.REFERRAL,
+        "case.referred",
+        body=_text(reason, "reason"),
+        category=target.value,
+        effective_on=referred_on,
+        target=target.value,
+    )
+
+
+def record_feedback(
+    reference: str, actor: Viewer, given_on: date, method: FeedbackMethod, summary: str
+) -> None:
+    """Record feedback given to the person; the first one stops the first feedback clock."""
+
+    def apply(_session: Session, case: Case) -> None:
+        if case.first_feedback_on is None or given_on < case.first_feedback_on:
+            case.first_feedback_on = given_on
+
+    _record_entry(
+        reference,
+        actor,
+        EventKind.FEEDBACK,
+        "case.feedback_recorded",
+        body=_text(summary, "summary"),
+        category=method.value,
+        effective_on=given_on,
+        apply=apply,
+        method=method.value,
+    )
+
+
+def record_feedback_not_possible(reference: str, actor: Viewer, reason: str) -> None:
+    """Record why feedback could not be given (for example, an anonymous letter)."""
+    _record_entry(
+        reference,
+        actor,
+        EventKind.FEEDBACK_NOT_POSSIBLE,
+        "case.feedback_not_possible",
+        body=_text(reason, "reason"),
+    )
+
+
+def record_detriment(
+    reference: str, actor: Viewer, what_reported: str, action_taken: str, reported_on: date
+) -> None:
+    """Record detriment the person reported for speaking up, and what was done about it."""
+
+    def apply(_session: Session, case: Case) -> None:
+        case.detriment_indicated = True
+
+    _record_entry(
+        reference,
+        actor,
+        EventKind.DETRIMENT,
+        "case.detriment_recorded",
+        body=_labelled(
+            ("What was reported", _text(what_reported, "what was reported")),
+            ("What was done", _text(action_taken, "what was done")),
+        ),
+        effective_on=reported_on,
+        apply=apply,
+    )
+
+
+def record_identity_disclosure(
+    reference: str, actor: Viewer, to_whom: str, reason: str, disclosed_on: date
+) -> None:
+    """Record that the person's identity was disclosed to someone, and why."""
+    _record_entry(
+        reference,
+        actor,
+        EventKind.IDENTITY_DISCLOSURE,
+        "identity.disclosed",
+        body=_labelled(
+            ("Disclosed to", _text(to_whom, "who it was disclosed to")),
+            ("Reason", _text(reason, "reason")),
+        ),
+        effective_on=disclosed_on,
+    )
+
+
+def record_detriment_check_in(
+    reference: str, actor: Viewer, checked_on: date, result: CheckInResult, summary: str
+) -> None:
+    """Record the check-in after closure that asks whether the person suffered detriment."""
+
+    def apply(_session: Session, case: Case) -> None:
+        if case.detriment_check_in_due_on is None:
+            raise CaseActionRefused("A detriment check-in is only due after the case closes.")
+        case.detriment_checked_in_on = checked_on
+        if result is CheckInResult.DETRIMENT:
+            case.detriment_indicated = True
+
+    _record_entry(
+        reference,
+        actor,
+        EventKind.DETRIMENT_CHECK_IN,
+        "case.detriment_check_in_recorded",
+        body=summary.strip() or None,
+        category=result.value,
+        effective_on=checked_on,
+        apply=apply,
+        result=result.value,
+    )
+
+
+def send_message_to_person(reference: str, actor: Viewer, body: str) -> None:
+    """Send the person a message they read on their follow-up page."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        _message_to_person(session, case, actor.id, _text(body, "message"))
+        record(session, "message.sent", actor_id=actor.id, case_id=case.id)
+
+
+def _message_to_person(session: Session, case: Case, author_id: int, body: str) -> None:
+    message = CaseMessage(
+        case_id=case.id, direction=MessageDirection.TO_PERSON.value, author_id=author_id
+    )
+    session.add(message)
+    message.body = body
+
+
+def closure_blocker(session: Session, case: Case) -> str | None:
+    """Say why the case cannot close yet, or None when it can."""
+    if case.status == CaseStatus.CLOSED.value:
+        return "This case is already closed."
+    feedback_recorded = session.scalar(
+        select(func.count())
+        .select_from(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind.in_(FEEDBACK_KINDS))
+    )
+    if not feedback_recorded:
+        return (
+            "Record the feedback given to the person, or why it could not be given, "
+            "before you close this case."
+        )
+    return None
+
+
+def close_case(
+    reference: str, actor: Viewer, outcome: str, learning: str, open_actions: str
+) -> None:
+    """Close a case once feedback is recorded; portal users are asked the feedback question."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        blocker = closure_blocker(session, case)
+        if blocker:
+            raise CaseNotClosable(blocker)
+        if not outcome.strip() or not learning.strip():
+            raise CaseNotClosable("Enter the outcome and the learning before you close this case.")
+        closed_on = today_in_london()
+        case.status = CaseStatus.CLOSED.value
+        case.closed_on = closed_on
+        case.outcome = outcome.strip()
+        case.learning = learning.strip()
+        case.open_actions = open_actions.strip() or None
+        case.detriment_check_in_due_on = detriment_check_in_due(get_settings(session), closed_on)
+        case.detriment_checked_in_on = None
+        _add_event(
+            session, case, EventKind.CLOSURE, actor, body=case.outcome, effective_on=closed_on
+        )
+        asked = case.access_code_hash is not None
+        if asked:
+            _message_to_person(session, case, actor.id, SPEAK_UP_AGAIN_QUESTION)
+        record(
+            session, "case.closed", actor_id=actor.id, case_id=case.id, speak_up_again_asked=asked
+        )
+
+
+def reopen_case(reference: str, actor: Viewer, reason: str) -> None:
+    """Reopen a closed case; its detriment check-in waits for the next closure."""
+
+    def apply(_session: Session, case: Case) -> None:
+        if case.status != CaseStatus.CLOSED.value:
+            raise CaseActionRefused("Only a closed case can be reopened.")
+        case.status = CaseStatus.IN_PROGRESS.value
+        case.closed_on = None
+        case.detriment_check_in_due_on = None
+
+    _record_entry(
+        reference,
+        actor,
+        EventKind.REOPENED,
+        "case.reopened",
+        body=_text(reason, "reason"),
+        apply=apply,
+    )
+
+
+def _record_entry(
+    reference: str,
+    actor: Viewer,
+    kind: EventKind,
+    action: str,
+    *,
+    body: str | None = None,
+    category: str | None = None,
+    effective_on: date | None = None,
+    apply: Callable[[Session, Case], None] | None = None,
+    **audit_detail: Any,
+) -> None:
+    """Add one timeline entry (and its effect on the case) with its audit entry."""
+    with db.write_transaction() as session:
+        case = find_visible_case(session, reference, actor)
+        _check_day(effective_on, case)
+        if apply is not None:
+            apply(session, case)
+        event = _add_event(
+            session, case, kind, actor, body=body, category=category, effective_on=effective_on
+        )
+        session.flush()
+        record(
+            session, action, actor_id=actor.id, case_id=case.id, event_id=event.id, **audit_detail
+        )
+
+
+def _add_event(
+    session: Session,
+    case: Case,
+    kind: EventKind,
+    actor: Viewer,
+    *,
+    body: str | None = None,
+    category: str | None = None,
+    effective_on: date | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        case_id=case.id,
+        kind=kind.value,
+        actor_id=actor.id,
+        category=category,
+        effective_on=effective_on,
+    )
+    session.add(event)
+    event.body = body
+    return event
+
+
+def _grant(case: Case, user_id: int, kind: AccessKind) -> None:
+    for row in case.access_rows:
+        if row.user_id == user_id:
+            row.kind = kind.value
+            return
+    case.access_rows.append(CaseAccess(user_id=user_id, kind=kind.value))
+
+
+def _has_assigned_guardian(case: Case) -> bool:
+    return any(row.kind == AccessKind.ASSIGNED.value for row in case.access_rows)
+
+
+def _case_worker(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or not user.role_enum.works_cases:
+        raise CaseActionRefused("Choose a guardian who can work on cases.")
+    return user
+
+
+def _check_day(day: date | None, case: Case) -> None:
+    if day is None:
+        return
+    if day > today_in_london():
+        raise CaseActionRefused("The date cannot be in the future.")
+    if day < case.received_on:
+        raise CaseActionRefused("The date cannot be before the concern was received.")
+
+
+def _text(value: str, what: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise CaseActionRefused(f"Enter the {what}.")
+    return stripped
+
+
+def _labelled(*parts: tuple[str, str]) -> str:
+    """Join labelled paragraphs into one encrypted body that reads well anywhere it is shown."""
+    return "\n\n".join(f"{label}: {text}" for label, text in parts)

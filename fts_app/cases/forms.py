@@ -1,0 +1,575 @@
+"""Forms of the cases feature: every message names the field and says how to put it right."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    Form,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.utils import unset_value
+from wtforms.validators import Length, Optional, StopValidation, ValidationError
+
+from fts_app.cases.dashboard import CaseFilters, Scope, SortOrder, StatusFilter
+from fts_app.cases.enums import (
+    CheckInResult,
+    ConfidentialityLevel,
+    Element,
+    EscalationTarget,
+    FeedbackMethod,
+    Route,
+    WorkerGroup,
+)
+from fts_app.cases.services import NewConcern
+from fts_app.choices import Choice
+from fts_app.timeutil import today_in_london
+
+NARRATIVE_MAX = 10_000
+ENTRY_MAX = 5_000
+SHORT_MAX = 200
+DATE_PARTS = ("day", "month", "year")
+
+
+class DayMonthYearField(Field):
+    """A date typed into the NHS date input's three boxes: name-day, name-month, name-year."""
+
+    def __init__(self, label: str, *, required: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.required_message = required
+        self.typed = dict.fromkeys(DATE_PARTS, "")
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        """Read the three boxes; the date is None until they make a real one."""
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = data
+        if isinstance(data, date):
+            self.typed = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+        if formdata is None:
+            return
+        self.typed = {part: formdata.get(f"{self.name}-{part}", "").strip() for part in DATE_PARTS}
+        self.raw_data = list(self.typed.values())
+        self.data = _real_date(self.typed)
+
+    def pre_validate(self, form: Form) -> None:
+        """Say what is missing or impossible about the typed date."""
+        if not any(self.typed.values()):
+            raise StopValidation(self.required_message)
+        missing = [part for part in DATE_PARTS if not self.typed[part]]
+        if missing:
+            raise StopValidation(f"{self.label.text} must include a {missing[0]}")
+        if self.data is None:
+            raise StopValidation(f"{self.label.text} must be a real date")
+
+
+def _real_date(typed: dict[str, str]) -> date | None:
+    if not all(typed[part].isdigit() for part in DATE_PARTS) or len(typed["year"]) != 4:
+        return None
+    try:
+        return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+    except ValueError:
+        return None
+
+
+def not_in_future(_form: Form, field: DayMonthYearField) -> None:
+    """Refuse a date after today."""
+    if field.data and field.data > today_in_london():
+        raise ValidationError(f"{field.label.text} must be today or in the past")
+
+
+def not_before_receipt(form: Form, field: DayMonthYearField) -> None:
+    """Refuse a date before the concern reached the guardians."""
+    received_on: date | None = getattr(form, "received_on_limit", None)
+    if field.data and received_on and field.data < received_on:
+        raise ValidationError(
+            f"{field.label.text} must be on or after the day the concern was received, "
+            f"{received_on.day} {received_on:%B %Y}"
+        )
+
+
+def past_date(label: str, required: str) -> DayMonthYearField:
+    """Return a date field for something that already happened, today by default."""
+    return DayMonthYearField(
+        label,
+        required=required,
+        default=today_in_london,
+        validators=[not_in_future, not_before_receipt],
+        description="For example, 15 3 2026",
+    )
+
+
+class ChoiceOptions:
+    """Choices kept as (value, label) pairs for the pages; WTForms is given them as a dict."""
+
+    options: list[tuple[str, str]]
+    choices: Any
+
+    def set_options(self, options: Iterable[tuple[str, str]]) -> None:
+        """Offer these options, in this order."""
+        self.options = list(options)
+        self.choices = dict(self.options)
+
+    def known(self) -> set[str]:
+        """Return the values on offer."""
+        return {value for value, _label in self.options}
+
+
+class RadioChoiceField(ChoiceOptions, RadioField):
+    """Radios whose one message covers both nothing chosen and a value not on the list."""
+
+    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
+        super().__init__(label, **kw)
+        self.set_options(options)
+        self.message = message
+
+    def pre_validate(self, form: Form) -> None:
+        """Refuse an empty or unknown choice."""
+        if self.data not in self.known():
+            raise StopValidation(self.message)
+
+
+class SelectChoiceField(ChoiceOptions, SelectField):
+    """A drop-down whose message covers both nothing chosen and a value not on the list."""
+
+    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
+        super().__init__(label, **kw)
+        self.set_options(options)
+        self.message = message
+
+    def pre_validate(self, form: Form) -> None:
+        """Refuse an empty or unknown choice."""
+        if self.data not in self.known():
+            raise StopValidation(self.message)
+
+
+class CheckboxesField(ChoiceOptions, SelectMultipleField):
+    """Checkboxes, at least one ticked, each from the list."""
+
+    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
+        super().__init__(label, **kw)
+        self.set_options(options)
+        self.message = message
+
+    def pre_validate(self, form: Form) -> None:
+        """Refuse nothing ticked or a value not on the list."""
+        if not self.data or not set(self.data) <= self.known():
+            raise StopValidation(self.message)
+
+
+def required_text(label: str, message: str, maximum: int = ENTRY_MAX, **kw: Any) -> TextAreaField:
+    """Return a text box that must be filled in, within a length limit."""
+    return TextAreaField(
+        label,
+        validators=[
+            _filled_in(message),
+            Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer"),
+        ],
+        **kw,
+    )
+
+
+def optional_text(label: str, maximum: int = ENTRY_MAX, **kw: Any) -> TextAreaField:
+    """Return a text box that may be left empty, within a length limit."""
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer"),
+        ],
+        **kw,
+    )
+
+
+def _filled_in(message: str):  # type: ignore[no-untyped-def]
+    def check(_form: Form, field: Field) -> None:
+        if not (field.data or "").strip():
+            raise StopValidation(message)
+
+    return check
+
+
+class NewCaseForm(FlaskForm):
+    """Log a concern that reached a guardian by any route."""
+
+    route = RadioChoiceField(
+        "How did the concern reach you?",
+        Route.choices(),
+        message="Select how the concern reached you",
+    )
+    received_on = DayMonthYearField(
+        "Date raised",
+        required="Enter the date the concern was raised",
+        default=today_in_london,
+        validators=[not_in_future],
+        description="For example, 15 3 2026",
+    )
+    confidentiality = RadioChoiceField(
+        "How much of their identity did the person agree to share?",
+        ConfidentialityLevel.choices(),
+        message="Select how much of their identity the person agreed to share",
+    )
+    elements = CheckboxesField(
+        "What is the concern about?",
+        Element.choices(),
+        message="Select what the concern is about",
+        description="Select all that apply.",
+    )
+    worker_group = SelectChoiceField(
+        "Worker group of the person who spoke up",
+        WorkerGroup.choices(),
+        message="Select a worker group, or 'Not known'",
+        default=WorkerGroup.NOT_KNOWN.value,
+    )
+    directorate_id = SelectChoiceField(
+        "Directorate or site", [], message="Select a directorate or site, or 'Not known'"
+    )
+    narrative = required_text(
+        "What is the concern?",
+        "Enter what the concern is",
+        NARRATIVE_MAX,
+        description="Write what the person told you, in their words where you can.",
+    )
+    contact_name = StringField(
+        "Name (optional)",
+        validators=[
+            Optional(),
+            Length(max=SHORT_MAX, message=f"Name must be {SHORT_MAX} characters or fewer"),
+        ],
+    )
+    contact_details = optional_text(
+        "How to contact them (optional)",
+        500,
+        description="Phone, email or how they prefer to be reached. Kept encrypted.",
+    )
+    restricted = BooleanField(
+        "Restrict this case to the guardians named on it",
+        description="For a concern about a colleague: no one else, the lead guardian included, "
+        "will see it in lists, searches or counts.",
+    )
+    give_access_code = BooleanField(
+        "Give the person an access code for the online portal",
+        description="They can then read your messages and reply online. "
+        "The code is shown once, on the next page.",
+    )
+
+    def concern(self) -> NewConcern:
+        """Return what was entered as a concern to open."""
+        return NewConcern(
+            route=Route(self.route.data),
+            confidentiality=ConfidentialityLevel(self.confidentiality.data),
+            received_on=self.received_on.data,
+            narrative=self.narrative.data.strip(),
+            elements=[Element(value) for value in self.elements.data],
+            worker_group=WorkerGroup(self.worker_group.data),
+            directorate_id=int(self.directorate_id.data) if self.directorate_id.data else None,
+            contact_name=(self.contact_name.data or "").strip() or None,
+            contact_details=(self.contact_details.data or "").strip() or None,
+            restricted=self.restricted.data,
+        )
+
+    def set_directorates(self, directorates: Iterable[tuple[int, str]]) -> None:
+        """Offer the active directorates, with 'Not known' first."""
+        self.directorate_id.set_options(
+            [("", "Not known")] + [(str(key), name) for key, name in directorates]
+        )
+
+    def validate_contact_name(self, field: StringField) -> None:
+        """An anonymous concern has no name or contact details."""
+        anonymous = self.confidentiality.data == ConfidentialityLevel.ANONYMOUS.value
+        if anonymous and ((field.data or "").strip() or (self.contact_details.data or "").strip()):
+            raise ValidationError(
+                "Leave the name and contact details empty for an anonymous concern"
+            )
+
+
+class CaseEntryForm(FlaskForm):
+    """A form about one case; dates in it cannot fall before the concern was received."""
+
+    received_on_limit: date | None = None
+
+    def for_case(self, received_on: date) -> CaseEntryForm:
+        """Check dates against the day this case was received."""
+        self.received_on_limit = received_on
+        return self
+
+
+class AcknowledgeForm(CaseEntryForm):
+    """Record that the person was thanked and told what happens next."""
+
+    acknowledged_on = past_date("Date acknowledged", "Enter the date you acknowledged the concern")
+    note = optional_text(
+        "Note (optional)", description="For example, what you told them happens next."
+    )
+
+
+class NoteForm(CaseEntryForm):
+    """Add a note."""
+
+    body = required_text("Note", "Enter the note")
+
+
+class ActionForm(CaseEntryForm):
+    """Record something done about the concern."""
+
+    body = required_text("What was done?", "Enter what was done")
+    done_on = past_date("Date done", "Enter the date it was done")
+
+
+class EscalationForm(CaseEntryForm):
+    """Record an escalation or a referral: to whom and why."""
+
+    target = RadioChoiceField(
+        "Who was it passed to?", EscalationTarget.choices(), message="Select who it was passed to"
+    )
+    reason = required_text("Why?", "Enter why")
+    happened_on = past_date("Date", "Enter the date")
+
+
+class FeedbackForm(CaseEntryForm):
+    """Record feedback given to the person."""
+
+    given_on = past_date("Date feedback was given", "Enter the date feedback was given")
+    method = RadioChoiceField(
+        "How was feedback given?", FeedbackMethod.choices(), message="Select how feedback was given"
+    )
+    summary = required_text("Summary of the feedback", "Enter a summary of the feedback")
+
+
+class FeedbackNotPossibleForm(CaseEntryForm):
+    """Record why feedback could not be given."""
+
+    reason = required_text(
+        "Why could feedback not be given?",
+        "Enter why feedback could not be given",
+        description="For example, an anonymous letter with no way to reply.",
+    )
+
+
+class DetrimentForm(CaseEntryForm):
+    """Record detriment the person reported, and what was done."""
+
+    what_reported = required_text("What did the person report?", "Enter what the person reported")
+    action_taken = required_text("What was done about it?", "Enter what was done about it")
+    reported_on = past_date("Date reported", "Enter the date it was reported")
+
+
+class IdentityDisclosureForm(CaseEntryForm):
+    """Record a disclosure of the person's identity, with its reason."""
+
+    to_whom = StringField(
+        "Who was their identity disclosed to?",
+        validators=[
+            _filled_in("Enter who their identity was disclosed to"),
+            Length(max=SHORT_MAX, message=f"This must be {SHORT_MAX} characters or fewer"),
+        ],
+    )
+    reason = required_text(
+        "Why was it disclosed?",
+        "Enter why their identity was disclosed",
+        description="For example, consent given, or a risk of serious harm.",
+    )
+    disclosed_on = past_date("Date disclosed", "Enter the date it was disclosed")
+
+
+class CheckInForm(CaseEntryForm):
+    """Record the detriment check-in after closure."""
+
+    checked_on = past_date("Date of the check-in", "Enter the date of the check-in")
+    result = RadioChoiceField(
+        "What did the person say?", CheckInResult.choices(), message="Select what the person said"
+    )
+    summary = optional_text("Notes (optional)")
+
+
+class MessageForm(CaseEntryForm):
+    """Write to the person who spoke up."""
+
+    body = required_text(
+        "Message",
+        "Enter the message",
+        description="The person reads this on their follow-up page with their access code.",
+    )
+
+
+class CloseForm(CaseEntryForm):
+    """Close the case with its outcome and learning."""
+
+    outcome = required_text("Outcome", "Enter the outcome")
+    learning = required_text("Learning", "Enter the learning")
+    open_actions = optional_text(
+        "Actions still open (optional)", description="Who is doing what, and by when."
+    )
+
+
+class ReopenForm(CaseEntryForm):
+    """Reopen a closed case."""
+
+    reason = required_text("Why are you reopening the case?", "Enter why you are reopening it")
+
+
+class GuardianChoiceForm(CaseEntryForm):
+    """Choose a guardian to assign or share the case with."""
+
+    guardian_id = SelectChoiceField("Guardian", [], message="Select a guardian")
+
+    def offer(self, guardians: Iterable[tuple[int, str]]) -> GuardianChoiceForm:
+        """Offer these guardians."""
+        self.guardian_id.set_options((str(user_id), name) for user_id, name in guardians)
+        return self
+
+
+RESTRICTION_CHOICES = [
+    ("yes", "Only the guardians named on this case"),
+    ("no", "Its guardians and the lead guardian, as usual"),
+]
+
+
+class RestrictionForm(CaseEntryForm):
+    """Restrict the case to its named guardians, or lift that."""
+
+    restricted = RadioChoiceField(
+        "Who should be able to open this case?",
+        RESTRICTION_CHOICES,
+        message="Select who should be able to open this case",
+    )
+
+
+EXPORT_IDENTITY_CHOICES = [
+    ("redacted", "Leave out the person's identity"),
+    ("included", "Include the person's identity"),
+]
+
+
+class ExportForm(CaseEntryForm):
+    """Export the case as a PDF."""
+
+    identity = RadioChoiceField(
+        "Identity",
+        EXPORT_IDENTITY_CHOICES,
+        message="Select whether to include the person's identity",
+        default="redacted",
+        description="Including it is recorded in the audit trail.",
+    )
+
+
+def any_or(choices: type[Choice]) -> list[tuple[str, str]]:
+    """Return a filter's options: 'Any' first, then each choice."""
+    return [("", "Any"), *choices.choices()]
+
+
+class DashboardFiltersForm(Form):
+    """The case list's filters, read from the address so a filtered list can be bookmarked."""
+
+    status = SelectChoiceField(
+        "Status",
+        StatusFilter.choices(),
+        message="Select a status from the list",
+        default=StatusFilter.OPEN.value,
+    )
+    scope = SelectChoiceField(
+        "Cases", Scope.choices(), message="Select which cases to show", default=Scope.ALL.value
+    )
+    element = SelectChoiceField(
+        "Element",
+        any_or(Element),
+        message="Select an element from the list",
+        default="",
+    )
+    route = SelectChoiceField(
+        "Route", any_or(Route), message="Select a route from the list", default=""
+    )
+    worker_group = SelectChoiceField(
+        "Worker group",
+        any_or(WorkerGroup),
+        message="Select a worker group from the list",
+        default="",
+    )
+    directorate = SelectChoiceField(
+        "Directorate or site", [], message="Select a directorate or site from the list", default=""
+    )
+    confidentiality = SelectChoiceField(
+        "Confidentiality",
+        any_or(ConfidentialityLevel),
+        message="Select a confidentiality level from the list",
+        default="",
+    )
+    received_from = StringField("Received from")
+    received_to = StringField("Received to")
+    reference = StringField(
+        "Reference",
+        validators=[Optional(), Length(max=20, message="Reference must be 20 characters or fewer")],
+        description="All or part of it, for example FTSU-2026-0042 or 0042",
+    )
+    overdue = BooleanField("Only overdue cases")
+    unread = BooleanField("Only cases with unread messages")
+    sort = SelectChoiceField(
+        "Sort by",
+        SortOrder.choices(),
+        message="Select an order from the list",
+        default=SortOrder.NEWEST.value,
+    )
+    page = StringField("Page")
+
+    def filters(self) -> CaseFilters:
+        """Return the chosen filters; call once the form has validated."""
+        return CaseFilters(
+            status=StatusFilter(self.status.data),
+            scope=Scope(self.scope.data),
+            element=Element.parse(self.element.data),
+            route=Route.parse(self.route.data),
+            worker_group=WorkerGroup.parse(self.worker_group.data),
+            directorate_id=int(self.directorate.data) if self.directorate.data else None,
+            confidentiality=ConfidentialityLevel.parse(self.confidentiality.data),
+            received_from=_iso_date(self.received_from.data),
+            received_to=_iso_date(self.received_to.data),
+            reference=(self.reference.data or "").strip(),
+            overdue_only=bool(self.overdue.data),
+            unread_only=bool(self.unread.data),
+            sort=SortOrder(self.sort.data),
+        )
+
+    def page_number(self) -> int:
+        """Return the page asked for, or the first page for anything that is not a number."""
+        typed = (self.page.data or "").strip()
+        return int(typed) if typed.isdigit() and len(typed) < 7 else 1
+
+    def set_directorates(self, directorates: Iterable[tuple[int, str]]) -> None:
+        """Offer every directorate, active or not, since old cases keep theirs."""
+        self.directorate.set_options(
+            [("", "Any")] + [(str(key), name) for key, name in directorates]
+        )
+
+    def validate_received_from(self, field: StringField) -> None:
+        """A start date must be a real date written as the browser's date box writes it."""
+        _check_iso_date(field)
+
+    def validate_received_to(self, field: StringField) -> None:
+        """An end date must be a real date, on or after the start date."""
+        _check_iso_date(field)
+        start, end = _iso_date(self.received_from.data), _iso_date(field.data)
+        if start and end and end < start:
+            raise ValidationError("Received to must be the same as or after received from")
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _check_iso_date(field: StringField) -> None:
+    if field.data and _iso_date(field.data) is None:
+        raise ValidationError(f"{field.label.text} must be a real date, like 2026-03-15")

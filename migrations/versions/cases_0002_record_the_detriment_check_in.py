@@ -1,0 +1,27 @@
+"""Record when the detriment check-in happened.
+
+Revision ID: cases_0002
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "cases_0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Add the check-in date."""
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.add_column(sa.Column("detriment_checked_in_on", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    """Remove the check-in date."""
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.drop_column("detriment_checked_in_on")

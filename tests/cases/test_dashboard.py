@@ -1,0 +1,206 @@
+"""The case list: each filter narrows it, search by reference, sort orders, pages, no decryption."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from fts_app import db
+from fts_app.admin.models import Directorate
+from fts_app.auth.models import User
+from fts_app.cases.dashboard import (
+    PAGE_SIZE,
+    CaseFilters,
+    SortOrder,
+    StatusFilter,
+    list_cases,
+    summarise,
+)
+from fts_app.cases.enums import ConfidentialityLevel, Element, Route, WorkerGroup
+from fts_app.cases.models import Case
+
+from .conftest import TODAY
+
+CASES = {
+    "bullying by phone": {
+        "route": Route.PHONE,
+        "elements": [Element.BULLYING],
+        "received_on": date(2026, 9, 1),
+    },
+    "safety by email": {
+        "route": Route.EMAIL,
+        "elements": [Element.PATIENT_SAFETY, Element.WORKER_SAFETY],
+        "received_on": date(2026, 10, 1),
+        "worker_group": WorkerGroup.MEDICAL_DENTAL,
+    },
+    "anonymous letter": {
+        "route": Route.LETTER,
+        "confidentiality": ConfidentialityLevel.ANONYMOUS,
+        "received_on": date(2026, 11, 1),
+    },
+    "closed": {"status": "closed", "received_on": date(2026, 8, 1)},
+    "in progress, unread": {
+        "status": "in-progress",
+        "unread_for_guardian": True,
+        "received_on": date(2026, 11, 10),
+        "acknowledge_due_on": date(2026, 12, 1),
+        "first_feedback_due_on": date(2026, 12, 1),
+    },
+}
+
+#: filters -> the cases listed (the lead guardian sees them all)
+FILTER_RULES = [
+    ({}, {"bullying by phone", "safety by email", "anonymous letter", "in progress, unread"}),
+    ({"status": StatusFilter.CLOSED}, {"closed"}),
+    ({"status": StatusFilter.IN_PROGRESS}, {"in progress, unread"}),
+    ({"status": StatusFilter.ALL}, set(CASES)),
+    ({"element": Element.WORKER_SAFETY}, {"safety by email"}),
+    ({"route": Route.PHONE}, {"bullying by phone"}),
+    ({"worker_group": WorkerGroup.MEDICAL_DENTAL}, {"safety by email"}),
+    ({"confidentiality": ConfidentialityLevel.ANONYMOUS}, {"anonymous letter"}),
+    ({"directorate": "Surgery"}, {"bullying by phone"}),
+    (
+        {"received_from": date(2026, 10, 1), "received_to": date(2026, 11, 1)},
+        {"safety by email", "anonymous letter"},
+    ),
+    ({"unread_only": True}, {"in progress, unread"}),
+    (
+        {"overdue_only": True},
+        {"bullying by phone", "safety by email", "anonymous letter"},
+    ),
+]
+
+
+@pytest.fixture
+def cases(make_case: Callable[..., Case]) -> dict[str, Case]:
+    with db.write_transaction() as session:
+        surgery = Directorate(name="Surgery")
+        session.add(surgery)
+        session.flush()
+        surgery_id = surgery.id
+    made = {name: make_case(**fields) for name, fields in CASES.items()}
+    with db.write_transaction() as session:
+        session.get(Case, made["bullying by phone"].id).directorate_id = surgery_id
+    return made
+
+
+def listed(user: User, filters: CaseFilters, page: int = 1) -> list[str]:
+    return [
+        row.reference
+        for row in list_cases(db.session(), user, filters, page=page, today=TODAY).rows
+    ]
+
+
+@pytest.mark.parametrize(("chosen", "expected"), FILTER_RULES)
+def test_filters_narrow_the_list(
+    cases: dict[str, Case], lead: User, chosen: dict[str, object], expected: set[str]
+) -> None:
+    if "directorate" in chosen:
+        surgery = db.session().scalar(select(Directorate.id).where(Directorate.name == "Surgery"))
+        chosen = {"directorate_id": surgery}
+    by_reference = {case.reference: name for name, case in cases.items()}
+    shown = listed(lead, CaseFilters(**chosen))  # type: ignore[arg-type]
+    assert {by_reference[reference] for reference in shown} == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "finds"),
+    [
+        ("exact", {"safety by email"}),
+        ("lower case", {"safety by email"}),
+        ("number only", {"safety by email"}),
+        ("no such", set()),
+        ("wildcard", set()),
+    ],
+)
+def test_search_by_reference(
+    cases: dict[str, Case], lead: User, typed: str, finds: set[str]
+) -> None:
+    reference = cases["safety by email"].reference
+    search = {
+        "exact": reference,
+        "lower case": reference.lower(),
+        "number only": reference.rsplit("-", 1)[1],
+        "no such": "FTSU-2026-9999",
+        "wildcard": "%",
+    }[typed]
+    by_reference = {case.reference: name for name, case in cases.items()}
+    shown = listed(lead, CaseFilters(status=StatusFilter.ALL, reference=search))
+    assert {by_reference[found] for found in shown} == finds
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        (
+            SortOrder.NEWEST,
+            ["in progress, unread", "anonymous letter", "safety by email", "bullying by phone"],
+        ),
+        (
+            SortOrder.OLDEST,
+            ["bullying by phone", "safety by email", "anonymous letter", "in progress, unread"],
+        ),
+    ],
+)
+def test_sort_orders(
+    cases: dict[str, Case], lead: User, order: SortOrder, expected: list[str]
+) -> None:
+    by_reference = {case.reference: name for name, case in cases.items()}
+    assert [by_reference[found] for found in listed(lead, CaseFilters(sort=order))] == expected
+
+
+def test_sort_by_acknowledgement_due_puts_the_soonest_first(
+    make_case: Callable[..., Case], lead: User
+) -> None:
+    later = make_case(acknowledge_due_on=date(2026, 12, 10))
+    sooner = make_case(acknowledge_due_on=date(2026, 12, 2))
+    assert listed(lead, CaseFilters(sort=SortOrder.ACKNOWLEDGE_DUE)) == [
+        sooner.reference,
+        later.reference,
+    ]
+
+
+def test_pages_hold_twenty_five_cases_and_the_last_page_the_rest(
+    make_case: Callable[..., Case], lead: User
+) -> None:
+    for _ in range(PAGE_SIZE + 3):
+        make_case()
+    first = list_cases(db.session(), lead, CaseFilters(), page=1, today=TODAY)
+    second = list_cases(db.session(), lead, CaseFilters(), page=2, today=TODAY)
+    beyond = list_cases(db.session(), lead, CaseFilters(), page=99, today=TODAY)
+    assert (first.total, first.pages, len(first.rows), len(second.rows)) == (28, 2, 25, 3)
+    assert beyond.page == 2
+    assert not {row.reference for row in first.rows} & {row.reference for row in second.rows}
+
+
+def test_the_list_decrypts_nothing(
+    cases: dict[str, Case], lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the list decrypted case content")
+
+    monkeypatch.setattr("fts_app.crypto.fields.decrypt_text", refuse)
+    db.session().expire_all()
+    page = list_cases(db.session(), lead, CaseFilters(status=StatusFilter.ALL), page=1, today=TODAY)
+    summarise(db.session(), lead, TODAY)
+    assert page.total == len(CASES)
+
+
+def test_a_row_carries_its_elements_and_clocks(cases: dict[str, Case], lead: User) -> None:
+    rows = list_cases(
+        db.session(),
+        lead,
+        CaseFilters(worker_group=WorkerGroup.MEDICAL_DENTAL),
+        page=1,
+        today=TODAY,
+    ).rows
+    assert rows[0].elements == [Element.PATIENT_SAFETY, Element.WORKER_SAFETY]
+    assert rows[0].clocks.overdue is True
+
+
+def test_the_summary_counts_queue_overdue_and_unread(cases: dict[str, Case], lead: User) -> None:
+    summary = summarise(db.session(), lead, TODAY)
+    assert (summary.in_queue, summary.overdue, summary.unread) == (3, 3, 1)

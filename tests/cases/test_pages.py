@@ -1,0 +1,398 @@
+"""The casework pages: who may open them, what they show, and how they answer bad input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from fts_app import db
+from fts_app.auth.enums import Role
+from fts_app.auth.models import User
+from fts_app.cases.enums import EventKind
+from fts_app.cases.models import Case
+
+from ..conftest import csrf_token_from, sign_in, submit_form
+from .conftest import audit_actions, event_kinds, reload
+
+
+def page_text(response) -> str:  # type: ignore[no-untyped-def]
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, guardian: User) -> FlaskClient:
+    return sign_in(client, guardian)
+
+
+def post_on_case_page(client: FlaskClient, case: Case, path: str, data: dict | None = None):  # type: ignore[no-untyped-def]
+    token = csrf_token_from(page_text(client.get(f"/cases/{case.reference}")))
+    return client.post(
+        f"/cases/{case.reference}/{path}", data={"csrf_token": token, **(data or {})}
+    )
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.BOARD])
+@pytest.mark.parametrize("path", ["/cases", "/cases/new", "/cases/{reference}"])
+def test_administrators_and_board_members_get_404(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_case: Callable[..., Case],
+    role: Role,
+    path: str,
+) -> None:
+    case = make_case()
+    sign_in(client, make_user(role))
+    assert client.get(path.format(reference=case.reference)).status_code == 404
+    assert "case.viewed" not in audit_actions(case)
+
+
+def test_signing_in_is_needed(client: FlaskClient, make_case: Callable[..., Case]) -> None:
+    case = make_case()
+    response = client.get(f"/cases/{case.reference}")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("reference", ["existing, not mine", "FTSU-2026-9999", "nonsense"])
+def test_a_case_the_guardian_may_not_see_is_404_like_a_missing_one(
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    other_guardian: User,
+    reference: str,
+) -> None:
+    case = make_case(actor_id=other_guardian.id)
+    wanted = case.reference if reference == "existing, not mine" else reference
+    for path in ("", "/note", "/export", "/audit-history"):
+        assert signed_in.get(f"/cases/{wanted}{path}").status_code == 404
+    assert audit_actions(case) == ["case.opened"]
+
+
+def test_a_post_to_a_case_out_of_bounds_is_404_and_changes_nothing(
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    other_guardian: User,
+) -> None:
+    hidden = make_case(actor_id=other_guardian.id)
+    mine = make_case()
+    token = csrf_token_from(page_text(signed_in.get(f"/cases/{mine.reference}")))
+    for path in ("take", "identity", "access-code", "note"):
+        response = signed_in.post(
+            f"/cases/{hidden.reference}/{path}", data={"csrf_token": token, "body": "x"}
+        )
+        assert response.status_code == 404
+    assert event_kinds(hidden) == [EventKind.RECEIVED.value]
+    assert reload(hidden).access_code_hash is None
+
+
+def test_the_list_shows_the_queue_and_my_cases_with_their_clocks(
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    guardian: User,
+    other_guardian: User,
+) -> None:
+    queued = make_case(received_on=date(2026, 9, 14), narrative="Secret narrative")
+    mine = make_case(actor_id=guardian.id, acknowledge_due_on=date(2099, 1, 5))
+    theirs = make_case(actor_id=other_guardian.id)
+    html = page_text(signed_in.get("/cases"))
+    assert queued.reference in html and mine.reference in html
+    assert theirs.reference not in html
+    assert "Secret narrative" not in html
+    assert 'class="nhsuk-tag fts-overdue"' in html and "Overdue" in html
+    assert "Due 5 January 2099" in html
+
+
+def test_the_list_shows_unread_and_restricted_markers(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    make_case(actor_id=guardian.id, unread_for_guardian=True, restricted=True)
+    html = page_text(signed_in.get("/cases"))
+    assert "Unread message" in html and "Restricted" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=whatever", "Select a status from the list"),
+        ("route=carrier-pigeon", "Select a route from the list"),
+        ("received_from=2026-02-30", "Received from must be a real date"),
+        (
+            "received_from=2026-10-01&received_to=2026-09-01",
+            "Received to must be the same as or after received from",
+        ),
+        ("reference=" + "X" * 21, "Reference must be 20 characters or fewer"),
+    ],
+)
+def test_bad_filters_are_named_at_the_field(
+    signed_in: FlaskClient, make_case: Callable[..., Case], query: str, message: str
+) -> None:
+    make_case()
+    html = page_text(signed_in.get(f"/cases?{query}"))
+    assert "There is a problem" in html
+    assert html.count(message) == 2  # in the summary and at the field
+    assert "Correct the filters to see cases." in html
+
+
+def test_filters_and_pages_carry_over_between_pages(
+    signed_in: FlaskClient, make_case: Callable[..., Case]
+) -> None:
+    for _ in range(26):
+        make_case()
+    html = page_text(signed_in.get("/cases?route=email&page=1"))
+    assert "26 cases, page 1 of 2" in html
+    assert re.search(r'href="/cases\?route=email&amp;page=2"', html)
+
+
+def new_case_answers(**changes: str) -> dict[str, str]:
+    answers = {
+        "route": "phone",
+        "received_on-day": "2",
+        "received_on-month": "11",
+        "received_on-year": "2026",
+        "confidentiality": "confidential",
+        "elements": "bullying",
+        "worker_group": "nurses-midwives",
+        "directorate_id": "",
+        "narrative": "My manager shouts at me in handover.",
+        "contact_name": "Jo Bloggs",
+        "contact_details": "07700 900123",
+    }
+    return {**answers, **changes}
+
+
+def test_logging_a_concern_opens_an_assigned_case(signed_in: FlaskClient, guardian: User) -> None:
+    response = submit_form(signed_in, "/cases/new", new_case_answers())
+    assert response.status_code == 302
+    case = db.session().scalars(select(Case)).one()
+    assert response.headers["Location"] == f"/cases/{case.reference}"
+    assert (case.route, case.received_on, case.narrative) == (
+        "phone",
+        date(2026, 11, 2),
+        "My manager shouts at me in handover.",
+    )
+    assert [row.user_id for row in case.access_rows] == [guardian.id]
+
+
+def test_logging_a_concern_can_show_an_access_code_once(signed_in: FlaskClient) -> None:
+    response = submit_form(signed_in, "/cases/new", new_case_answers(give_access_code="y"))
+    html = page_text(response)
+    code = re.search(r"<dd>(\d{4}( \d{4}){4})</dd>", html)
+    assert response.status_code == 200 and code
+    case = db.session().scalars(select(Case)).one()
+    assert case.reference in html
+    assert code.group(1) not in page_text(signed_in.get(f"/cases/{case.reference}"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"route": ""}, "route", "Select how the concern reached you"),
+        ({"route": "pigeon"}, "route", "Select how the concern reached you"),
+        ({"narrative": "  "}, "narrative", "Enter what the concern is"),
+        ({"narrative": "x" * 10_001}, "narrative", "must be 10,000 characters or fewer"),
+        (
+            {"received_on-day": "31", "received_on-month": "2"},
+            "received_on-day",
+            "must be a real date",
+        ),
+        ({"received_on-year": "2099"}, "received_on-day", "must be today or in the past"),
+        ({"received_on-month": ""}, "received_on-day", "Date raised must include a month"),
+        (
+            {"received_on-day": "", "received_on-month": "", "received_on-year": ""},
+            "received_on-day",
+            "Enter the date the concern was raised",
+        ),
+        ({"elements": ""}, "elements", "Select what the concern is about"),
+        ({"worker_group": "astronauts"}, "worker_group", "Select a worker group"),
+        ({"directorate_id": "999"}, "directorate_id", "Select a directorate or site"),
+        (
+            {"confidentiality": "anonymous"},
+            "contact_name",
+            "Leave the name and contact details empty for an anonymous concern",
+        ),
+        ({"contact_name": "x" * 201}, "contact_name", "Name must be 200 characters or fewer"),
+    ],
+)
+def test_bad_answers_are_named_at_the_field_and_nothing_is_saved(
+    signed_in: FlaskClient, changes: dict[str, str], field: str, message: str
+) -> None:
+    response = submit_form(signed_in, "/cases/new", new_case_answers(**changes))
+    html = page_text(response)
+    assert response.status_code == 200
+    assert f'href="#{field}"' in html
+    assert html.count(message) == 2
+    assert "<title>Error: " in html
+    assert db.session().scalars(select(Case)).first() is None
+
+
+def test_opening_a_case_hides_identity_until_shown_and_audits_both(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id, contact_name="Jo Bloggs", contact_details="07700 900123")
+    html = page_text(signed_in.get(f"/cases/{case.reference}"))
+    assert "Jo Bloggs" not in html and "Show identity" in html
+    shown = page_text(post_on_case_page(signed_in, case, "identity"))
+    assert "Jo Bloggs" in shown and "07700 900123" in shown
+    assert audit_actions(case)[-3:] == ["case.viewed", "case.viewed", "identity.revealed"]
+    assert "Jo Bloggs" not in page_text(signed_in.get(f"/cases/{case.reference}"))
+
+
+def test_the_case_page_shows_the_timeline_with_who_and_when(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    response = submit_form(
+        signed_in,
+        f"/cases/{case.reference}/escalation",
+        {
+            "target": "hr",
+            "reason": "Pattern of behaviour <b>across</b> the team",
+            "happened_on-day": "1",
+            "happened_on-month": "10",
+            "happened_on-year": "2026",
+        },
+    )
+    assert response.status_code == 302
+    html = page_text(signed_in.get(f"/cases/{case.reference}"))
+    assert "Escalation: HR" in html
+    assert "Gita Guardian" in html and "(on 1 October 2026)" in html
+    assert "Pattern of behaviour &lt;b&gt;across&lt;/b&gt; the team" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "answers", "field", "message"),
+    [
+        ("note", {"body": ""}, "body", "Enter the note"),
+        ("note", {"body": "x" * 5001}, "body", "Note must be 5,000 characters or fewer"),
+        (
+            "feedback",
+            {"method": "smoke-signal", "summary": "Told them"},
+            "method",
+            "Select how feedback was given",
+        ),
+        (
+            "action",
+            {"body": "Met", "done_on-day": "13", "done_on-month": "9", "done_on-year": "2026"},
+            "done_on-day",
+            "must be on or after the day the concern was received, 14 September 2026",
+        ),
+    ],
+)
+def test_bad_entries_are_named_at_the_field(
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    guardian: User,
+    path: str,
+    answers: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    case = make_case(actor_id=guardian.id, received_on=date(2026, 9, 14))
+    html = page_text(submit_form(signed_in, f"/cases/{case.reference}/{path}", answers))
+    assert f'href="#{field}"' in html
+    assert html.count(message) == 2
+    assert event_kinds(case) == [EventKind.RECEIVED.value]
+
+
+def test_closing_without_feedback_explains_and_changes_nothing(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    close_page = page_text(signed_in.get(f"/cases/{case.reference}/close"))
+    assert "You cannot close this case yet" in close_page
+    token = csrf_token_from(page_text(signed_in.get(f"/cases/{case.reference}")))
+    response = signed_in.post(
+        f"/cases/{case.reference}/close",
+        data={"csrf_token": token, "outcome": "Done", "learning": "Some"},
+        follow_redirects=True,
+    )
+    assert "Record the feedback given to the person" in page_text(response)
+    assert reload(case).status == "new"
+    assert "case.closed" not in audit_actions(case)
+
+
+def test_closing_after_feedback(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    submit_form(
+        signed_in, f"/cases/{case.reference}/feedback-not-possible", {"reason": "Anonymous letter"}
+    )
+    response = submit_form(
+        signed_in,
+        f"/cases/{case.reference}/close",
+        {"outcome": "Rota changed", "learning": "Check rotas", "open_actions": ""},
+    )
+    assert response.status_code == 302
+    assert reload(case).status == "closed"
+    assert "Record the detriment check-in" in page_text(signed_in.get(f"/cases/{case.reference}"))
+
+
+def test_taking_a_case_from_the_queue(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case()
+    assert "Take this case" in page_text(signed_in.get(f"/cases/{case.reference}"))
+    response = post_on_case_page(signed_in, case, "take")
+    assert response.status_code == 302
+    assert [row.user_id for row in reload(case).access_rows] == [guardian.id]
+
+
+def test_only_the_lead_guardian_has_the_assign_page(
+    app: Flask,
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    guardian: User,
+    other_guardian: User,
+    lead: User,
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    assert signed_in.get(f"/cases/{case.reference}/assign").status_code == 404
+    lead_client = sign_in(app.test_client(), lead)
+    response = submit_form(
+        lead_client, f"/cases/{case.reference}/assign", {"guardian_id": str(other_guardian.id)}
+    )
+    assert response.status_code == 302
+    assert [row.user_id for row in reload(case).access_rows] == [other_guardian.id]
+
+
+def test_a_new_access_code_is_shown_once(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    html = page_text(post_on_case_page(signed_in, case, "access-code"))
+    assert re.search(r"<dd>\d{4}( \d{4}){4}</dd>", html)
+    assert reload(case).access_code_hash is not None
+    assert audit_actions(case)[-1] == "access_code.issued"
+
+
+@pytest.mark.parametrize(("identity", "audited"), [("redacted", 1), ("included", 2)])
+def test_exporting_returns_a_pdf(
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    guardian: User,
+    identity: str,
+    audited: int,
+) -> None:
+    case = make_case(actor_id=guardian.id, contact_name="Jo Bloggs")
+    response = submit_form(signed_in, f"/cases/{case.reference}/export", {"identity": identity})
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert case.reference in response.headers["Content-Disposition"]
+    exported = [a for a in audit_actions(case) if a in ("case.exported", "identity.revealed")]
+    assert len(exported) == audited
+
+
+def test_the_audit_history_page_lists_views(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    signed_in.get(f"/cases/{case.reference}")
+    html = page_text(signed_in.get(f"/cases/{case.reference}/audit-history"))
+    assert "Case viewed" in html and "Gita Guardian" in html
+    assert "Audit history viewed" in html

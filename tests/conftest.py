@@ -17,11 +17,13 @@ from typing import Any
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from fts_app import create_app, db
+from fts_app.auth import passwords
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.services import create_user, totp_secret
@@ -38,6 +40,15 @@ CSRF_FIELD = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|'
     r'name="csrf_token" value="([^"]+)"'
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_argon2() -> Iterator[None]:
+    """Hash with real argon2id at its lowest cost: the suite hashes hundreds of secrets."""
+    production_hasher = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = production_hasher
 
 
 @pytest.fixture(scope="session")

@@ -136,6 +136,16 @@ def _register_commands(app: Flask) -> None:
     from fts_app.core.cli import db_cli
     from fts_app.crypto.cli import keys_cli
     from fts_app.demo.cli import demo_cli
+    from fts_app.reports.cli import reports_cli
 
-    for group in (db_cli, users_cli, demo_cli, keys_cli, audit_cli, cases_cli, backup_cli):
+    for group in (
+        db_cli,
+        users_cli,
+        demo_cli,
+        keys_cli,
+        audit_cli,
+        cases_cli,
+        backup_cli,
+        reports_cli,
+    ):
         app.cli.add_command(group)

@@ -20,7 +20,6 @@ How the suppression rule is applied (see suppression.py for the rule itself):
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import types
 import typing
@@ -29,7 +28,7 @@ from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fts_app.admin.services import get_settings
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
@@ -52,6 +51,14 @@ from fts_app.reports.suppression import (
     suppress_two_way,
     validate_threshold,
 )
+from fts_app.speakup.enums import (
+    AgeBand,
+    Disability,
+    Ethnicity,
+    Religion,
+    Sex,
+    SexualOrientation,
+)
 from fts_app.speakup.models import EqualityResponse
 
 NOT_RECORDED = "Not recorded"
@@ -65,6 +72,14 @@ TOO_SMALL_TO_CHART = (
     "Some monthly and quarterly figures are too small to publish, so this chart is not drawn."
 )
 TOO_SHORT_TO_CHART = "There are not yet two months of figures, so this chart is not drawn."
+#: what every rendering of the report says around the figures
+SPC_NOTE = (
+    "Statistical process control (XmR) charts: the process limits are the mean plus or minus "
+    "2.66 times the mean moving range. A point outside the limits, 7 in a row rising or "
+    "falling, 7 in a row on one side of the mean, or 2 of 3 in a row close to a limit is "
+    "marked as special cause variation."
+)
+NOT_WRITTEN = "The lead guardian has not written this section yet."
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,7 @@ class PeriodTable:
     title: str
     periods: tuple[str, ...]
     rows: tuple[FigureRow, ...]
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,7 +237,9 @@ def build_board_report(
     threshold = validate_threshold(settings.suppression_threshold)
     periods = (quarter, quarter.previous(), quarter.a_year_earlier())
     totals = [queries.case_totals(session, period) for period in periods]
-    answers = queries.speak_up_again_counts(session, quarter)
+    answers = [queries.speak_up_again_counts(session, period) for period in periods]
+    anonymous = [_part_of_whole(t.anonymous, t.received, threshold) for t in totals]
+    detriment = [_part_of_whole(t.detriment, t.received, threshold) for t in totals]
     received = totals[0].received
     return BoardReport(
         quarter=quarter.label,
@@ -231,7 +249,26 @@ def build_board_report(
         compiled_on=long_date(today),
         complete=quarter.last_day < today,
         has_cases=received > 0,
-        headline=_headline(session, periods, totals, threshold),
+        headline=PeriodTable(
+            "Headline figures",
+            tuple(period.label for period in periods),
+            (
+                _across("Cases received", (suppress_count(t.received, threshold) for t in totals)),
+                _across("Raised anonymously", anonymous),
+                _across("Indicating detriment", detriment),
+                _across(
+                    "Cases closed",
+                    (suppress_count(queries.closed_count(session, p), threshold) for p in periods),
+                ),
+                _across(
+                    "Feedback responses",
+                    (suppress_count(sum(counts.values()), threshold) for counts in answers),
+                ),
+            ),
+            note="This quarter, the quarter before and the same quarter a year earlier. Cases "
+            "received, anonymous and with detriment count the cases received in each quarter; "
+            "closures and feedback responses count what happened in it.",
+        ),
         elements=_breakdown(
             "Elements of the concerns",
             "Element",
@@ -263,18 +300,24 @@ def build_board_report(
             threshold,
         ),
         anonymous=_share_table(
-            "Raised anonymously", periods, [(t.anonymous, t.received) for t in totals], threshold
+            "Raised anonymously",
+            periods,
+            anonymous,
+            "A high share of anonymous concerns can mean that people fear speaking up openly.",
         ),
         detriment=_share_table(
-            "Indicating detriment", periods, [(t.detriment, t.received) for t in totals], threshold
+            "Indicating detriment",
+            periods,
+            detriment,
+            "Cases where the person said they had been treated badly as a result of speaking up.",
         ),
         timings=_timings(session, quarter, threshold),
         deadlines=_deadlines(session, quarter, today, threshold),
         speak_up_again=_breakdown(
             "Would you speak up again?",
             "Answer",
-            _labelled(answers, SpeakUpAgain),
-            sum(answers.values()),
+            _labelled(answers[0], SpeakUpAgain),
+            sum(answers[0].values()),
             threshold,
             note="Answers given this quarter by people whose case had closed.",
         ),
@@ -290,19 +333,53 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _figure(cell: Cell, label: str | None = None) -> Figure:
+def release_status(report: BoardReport, released_on: str | None) -> str:
+    """Say whether the report is released, a draft, or for a quarter not yet over."""
+    if released_on:
+        return (
+            f"Released on {released_on} by the lead guardian. These figures are frozen: "
+            "later changes to cases do not alter them."
+        )
+    if not report.complete:
+        return "Draft: the quarter is not over yet, so these figures will change."
+    return "Draft: not yet released by the lead guardian; figures may change."
+
+
+def suppression_note(report: BoardReport) -> str:
+    """Explain how small numbers are hidden."""
+    return (
+        f"To protect the people who spoke up, counts from 1 to {report.threshold - 1} are shown "
+        f'as "fewer than {report.threshold}", and some other counts as "not shown" so that a '
+        "small count cannot be worked out from a total. No percentage is given for a hidden count."
+    )
+
+
+def timeliness_note(report: BoardReport) -> str:
+    """Explain the timeliness figures and when percentiles are withheld."""
+    return (
+        "Days from receipt, over the cases that reached each step this quarter. A median or "
+        f"90th percentile is not given for fewer than {_fewest_for_percentiles(report.threshold)} "
+        "cases."
+    )
+
+
+def _fewest_for_percentiles(threshold: int) -> int:
+    return max(MIN_CASES_FOR_PERCENTILES, threshold)
+
+
+def _figure(cell: Cell) -> Figure:
     """Publish a suppressed cell: its words, and its count and percentage only if shown."""
     return Figure(
-        label=cell.label if label is None else label,
+        label=cell.label,
         display=cell.display,
         value=cell.count if cell.shown else None,
         percent=None if cell.percent is None else f"{format_number(cell.percent)}%",
     )
 
 
-def _part_of_whole(label: str, part: int, whole: int, threshold: int) -> Figure:
+def _part_of_whole(part: int, whole: int, threshold: int) -> Figure:
     """Publish a count that is part of a published whole, hiding it if the rest is small."""
-    cells = suppress_table({label: part, "the rest": whole - part}, whole, threshold)
+    cells = suppress_table({"": part, "rest": whole - part}, whole, threshold)
     return _figure(cells[0])
 
 
@@ -338,50 +415,26 @@ def _breakdown(
     )
 
 
-def _headline(
-    session: Session,
-    periods: Sequence[Quarter],
-    totals: Sequence[queries.CaseTotals],
-    threshold: int,
-) -> PeriodTable:
-    """Compare the quarter with the one before and the same quarter a year earlier."""
-    closed = [queries.closed_count(session, period) for period in periods]
-    responses = [sum(queries.speak_up_again_counts(session, p).values()) for p in periods]
-    columns = {
-        "Cases received": [_figure(suppress_count(t.received, threshold)) for t in totals],
-        "Raised anonymously": [
-            _part_of_whole("", t.anonymous, t.received, threshold) for t in totals
-        ],
-        "Indicating detriment": [
-            _part_of_whole("", t.detriment, t.received, threshold) for t in totals
-        ],
-        "Cases closed": [_figure(suppress_count(count, threshold)) for count in closed],
-        "Feedback responses": [_figure(suppress_count(count, threshold)) for count in responses],
-    }
-    return PeriodTable(
-        title="Headline figures",
-        periods=tuple(period.label for period in periods),
-        rows=tuple(
-            FigureRow(label, tuple(_plain(figure) for figure in figures))
-            for label, figures in columns.items()
-        ),
-    )
+def _across(label: str, figures: Iterable[Figure | Cell]) -> FigureRow:
+    """Publish one measure over several quarters, without labels or percentages."""
+    return FigureRow(label, tuple(_plain(figure) for figure in figures))
 
 
-def _plain(figure: Figure) -> Figure:
+def _plain(figure: Figure | Cell) -> Figure:
     """Drop a figure's label and percentage, for a grid that labels its rows and columns."""
-    return Figure(label="", display=figure.display, value=figure.value)
+    published = _figure(figure) if isinstance(figure, Cell) else figure
+    return Figure(label="", display=published.display, value=published.value)
 
 
 def _share_table(
-    label: str, periods: Sequence[Quarter], parts: Sequence[tuple[int, int]], threshold: int
+    label: str, periods: Sequence[Quarter], figures: Sequence[Figure], note: str
 ) -> PeriodTable:
-    """Publish a part of the quarter's cases and its share, for each period."""
-    figures = tuple(_part_of_whole("", part, whole, threshold) for part, whole in parts)
+    """Publish a part of each quarter's cases with its share."""
     return PeriodTable(
         title=label,
         periods=tuple(period.label for period in periods),
-        rows=(FigureRow(label, figures),),
+        rows=(FigureRow(label, tuple(figures)),),
+        note=note,
     )
 
 
@@ -398,10 +451,10 @@ DEADLINES = (
 
 def _timings(session: Session, quarter: Quarter, threshold: int) -> tuple[StepTiming, ...]:
     """Median and 90th percentile days from receipt, for each step taken in the quarter."""
-    fewest = max(MIN_CASES_FOR_PERCENTILES, threshold)
+    fewest = _fewest_for_percentiles(threshold)
     timings = []
     for label, done_on in STEPS:
-        days = queries.days_taken(session, done_on, quarter)
+        days = list(queries.days_taken(session, done_on, quarter).elements())
         cases = _figure(suppress_count(len(days), threshold, label=label))
         if len(days) < fewest:
             timings.append(StepTiming(label, cases, TOO_FEW_CASES, TOO_FEW_CASES))
@@ -605,9 +658,7 @@ def _barriers(session: Session, quarter: Quarter, threshold: int) -> CrossTabula
             row_heading,
             message="Some of these figures are too small to publish, so the table is not shown.",
         )
-    rows = [
-        FigureRow(label, tuple(_plain(_figure(c)) for c in cells)) for label, cells in grid.items()
-    ]
+    rows = [FigureRow(label, tuple(_plain(c) for c in cells)) for label, cells in grid.items()]
     return CrossTabulation(
         title=title,
         row_heading=row_heading,
@@ -625,28 +676,28 @@ def _present_in_order(values: Iterable[str], choices: type[Choice]) -> list[tupl
     return known + [(value, value) for value in unknown]
 
 
-EQUALITY_QUESTIONS = (
-    ("Age band", EqualityResponse.age_band),
-    ("Disability", EqualityResponse.disability),
-    ("Ethnic group", EqualityResponse.ethnicity),
-    ("Religion or belief", EqualityResponse.religion),
-    ("Sex", EqualityResponse.sex),
-    ("Sexual orientation", EqualityResponse.sexual_orientation),
+EQUALITY_QUESTIONS: tuple[tuple[str, InstrumentedAttribute[str | None], type[Choice]], ...] = (
+    ("Age band", EqualityResponse.age_band, AgeBand),
+    ("Disability", EqualityResponse.disability, Disability),
+    ("Ethnic group", EqualityResponse.ethnicity, Ethnicity),
+    ("Religion or belief", EqualityResponse.religion, Religion),
+    ("Sex", EqualityResponse.sex, Sex),
+    ("Sexual orientation", EqualityResponse.sexual_orientation, SexualOrientation),
 )
-HYPHEN_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 
 
 def _equality(session: Session, quarter: Quarter, threshold: int) -> EqualitySection:
     """Publish each equality question's answers only if no cell needs suppressing."""
     responses = queries.equality_response_count(session, quarter)
     tables, withheld = [], []
-    for question, column in EQUALITY_QUESTIONS:
-        answers = queries.equality_counts(session, column, quarter)
-        table = _breakdown(question, "Answer", _answers(answers), responses, threshold)
-        figures = [*table.rows, table.total]
-        if responses and all(figure is not None and figure.shown for figure in figures):
+    for question, column, answers in EQUALITY_QUESTIONS:
+        counts = queries.equality_counts(session, column, quarter)
+        table = _breakdown(question, "Answer", _answers(counts, answers), responses, threshold)
+        if not responses:
+            continue
+        if all(figure.shown for figure in [*table.rows, *([table.total] if table.total else [])]):
             tables.append(table)
-        elif responses:
+        else:
             withheld.append(question)
     return EqualitySection(
         responses=_figure(suppress_count(responses, threshold, label="Responses")),
@@ -655,18 +706,11 @@ def _equality(session: Session, quarter: Quarter, threshold: int) -> EqualitySec
     )
 
 
-def _answers(counts: Mapping[str | None, int]) -> dict[str, int]:
-    """Label equality answers alphabetically, with questions left unanswered last."""
-    named = {
-        _answer_label(answer): counts[answer]
-        for answer in sorted(answer for answer in counts if answer is not None)
-    }
-    return {**named, NOT_ANSWERED: counts.get(None, 0)}
-
-
-def _answer_label(answer: str) -> str:
-    spaced = HYPHEN_BETWEEN_LETTERS.sub(" ", answer)
-    return spaced[:1].upper() + spaced[1:]
+def _answers(counts: Mapping[str | None, int], answers: type[Choice]) -> dict[str, int]:
+    """Label the answers given, in the question's order, with questions left blank last."""
+    given = {value: count for value, count in counts.items() if value is not None}
+    labelled = {label: given[value] for value, label in _present_in_order(given, answers)}
+    return labelled | ({NOT_ANSWERED: counts[None]} if counts.get(None) else {})
 
 
 def _rebuild(kind: Any, data: Any) -> Any:

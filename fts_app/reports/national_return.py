@@ -2,7 +2,7 @@
 
 The return goes to NHS England in aggregate, so it carries the true counts. The check names the
 cases of the quarter that lack a field the return counts, so a guardian can complete them first;
-a restricted case is only ever named to a guardian named on it.
+it names only the cases the viewer may open, and counts the others.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from fts_app.cases.access import Viewer
 from fts_app.cases.enums import Element, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case
 from fts_app.reports import queries
@@ -43,7 +44,7 @@ class NationalReturn:
 
 
 def build_national_return(
-    session: Session, quarter: Quarter, *, viewer_id: int | None = None
+    session: Session, quarter: Quarter, *, viewer: Viewer | None = None
 ) -> NationalReturn:
     """Count the quarter's cases as the national data collection asks."""
     totals = queries.case_totals(session, quarter)
@@ -65,7 +66,7 @@ def build_national_return(
     return NationalReturn(
         quarter=quarter,
         measures=tuple(measures),
-        incomplete=tuple(queries.incomplete_cases(session, quarter, viewer_id)),
+        incomplete=tuple(queries.incomplete_cases(session, quarter, viewer)),
     )
 
 
@@ -87,8 +88,25 @@ def what_is_missing(case: queries.IncompleteCase) -> str:
     return "; ".join(gaps)
 
 
-def may_name(case: queries.IncompleteCase, *, sees_every_open_case: bool) -> bool:
-    """Tell whether the viewer may see the case's reference in the check."""
-    if case.restricted:
-        return case.named
-    return sees_every_open_case or case.named or not case.taken
+@dataclass(frozen=True)
+class GapCheck:
+    """The result of the check for one viewer: the cases they may see named, and the rest."""
+
+    named: tuple[tuple[str, str], ...]
+    #: cases lacking a field that the viewer may not see, counted but never named
+    unnamed: int
+
+    @property
+    def passed(self) -> bool:
+        """Tell whether every case has what the return needs."""
+        return not self.named and not self.unnamed
+
+
+def check_for_gaps(national_return: NationalReturn) -> GapCheck:
+    """Name the incomplete cases the viewer may open, with what each lacks; count the others."""
+    named = [
+        (case.reference, what_is_missing(case))
+        for case in national_return.incomplete
+        if case.visible
+    ]
+    return GapCheck(tuple(named), len(national_return.incomplete) - len(named))

@@ -6,16 +6,21 @@ guardians who are not named on it, but it is still a case the trust received.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from fts_app.admin.models import Directorate
+from fts_app.cases.access import Viewer, visibility
 from fts_app.cases.enums import ConfidentialityLevel, WorkerGroup
-from fts_app.cases.models import Case, CaseAccess, CaseElement
+from fts_app.cases.models import Case, CaseElement
 from fts_app.reports.quarters import Quarter
 from fts_app.speakup.models import EqualityResponse
 
@@ -56,14 +61,11 @@ class IncompleteCase:
     reference: str
     worker_group_missing: bool
     elements_missing: bool
-    restricted: bool
-    #: a guardian has been assigned or shared the case
-    taken: bool
-    #: the viewer asking is one of those guardians
-    named: bool
+    #: the viewer may open the case, so may see its reference
+    visible: bool
 
 
-def _within(column: DateColumn | ColumnElement[date], quarter: Quarter) -> ColumnElement[bool]:
+def _within(column: DateColumn, quarter: Quarter) -> ColumnElement[bool]:
     return column.between(quarter.first_day, quarter.last_day)
 
 
@@ -72,8 +74,6 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 ANONYMOUS = Case.confidentiality == ConfidentialityLevel.ANONYMOUS.value
-#: the day the person answered "would you speak up again?"; older answers carry only closure
-ANSWERED_ON = func.coalesce(Case.speak_up_again_on, Case.closed_on)
 
 
 def case_totals(session: Session, quarter: Quarter) -> CaseTotals:
@@ -129,13 +129,23 @@ def directorate_counts(session: Session, quarter: Quarter) -> dict[str | None, i
 
 
 def speak_up_again_counts(session: Session, quarter: Quarter) -> dict[str, int]:
-    """Count the answers to "would you speak up again?" given in a quarter."""
-    rows = session.execute(
-        select(Case.speak_up_again, func.count())
-        .where(Case.speak_up_again.is_not(None), _within(ANSWERED_ON, quarter))
-        .group_by(Case.speak_up_again)
-    )
-    return {answer: count for answer, count in rows}
+    """Count the answers to "would you speak up again?" given in a quarter.
+
+    An answer recorded without a date of its own was given at closure.
+    """
+    counts: Counter[str] = Counter()
+    # two queries rather than one over coalesce(), so that each can use its own index
+    for answered in (
+        _within(Case.speak_up_again_on, quarter),
+        and_(Case.speak_up_again_on.is_(None), _within(Case.closed_on, quarter)),
+    ):
+        rows = session.execute(
+            select(Case.speak_up_again, func.count())
+            .where(Case.speak_up_again.is_not(None), answered)
+            .group_by(Case.speak_up_again)
+        )
+        counts.update({answer: count for answer, count in rows})
+    return dict(counts)
 
 
 def cross_counts(
@@ -169,12 +179,32 @@ def daily_counts(session: Session, first: date, last: date) -> list[DailyCount]:
     return [DailyCount(day, cases, anonymous) for day, cases, anonymous in rows]
 
 
-def days_taken(session: Session, done_on: DateColumn, quarter: Quarter) -> list[int]:
-    """Return the days from receipt for each case whose step (done_on) fell in the quarter."""
+class DaysBetween(FunctionElement[int]):
+    """Whole days from the second date to the first, in the database's own date arithmetic."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(DaysBetween)
+def _days_by_subtraction(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({later} - {earlier})"
+
+
+@compiles(DaysBetween, "sqlite")
+def _days_by_julian_day(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def days_taken(session: Session, done_on: DateColumn, quarter: Quarter) -> Counter[int]:
+    """Count the cases whose step (done_on) fell in the quarter by the days it took from receipt."""
+    days = DaysBetween(done_on, Case.received_on)
     rows = session.execute(
-        select(Case.received_on, done_on).where(_within(done_on, quarter))
-    ).tuples()
-    return [(done - received).days for received, done in rows]
+        select(days, func.count()).where(_within(done_on, quarter)).group_by(days)
+    )
+    return Counter({taken: count for taken, count in rows})
 
 
 def deadline_outcome(
@@ -208,15 +238,17 @@ def equality_counts(
 
 
 def incomplete_cases(
-    session: Session, quarter: Quarter, viewer_id: int | None = None
+    session: Session, quarter: Quarter, viewer: Viewer | None = None
 ) -> list[IncompleteCase]:
-    """List the quarter's cases lacking a worker group or any element, in reference order."""
+    """List the quarter's cases lacking a worker group or any element, in reference order.
+
+    Each says whether the viewer may open it; with no viewer, any case but a restricted one.
+    """
     no_elements = ~exists().where(CaseElement.case_id == Case.id)
     unknown_group = Case.worker_group == WorkerGroup.NOT_KNOWN.value
-    taken = exists().where(CaseAccess.case_id == Case.id)
-    named = exists().where(CaseAccess.case_id == Case.id, CaseAccess.user_id == viewer_id)
+    visible = Case.restricted.is_(False) if viewer is None else visibility(viewer)
     rows = session.execute(
-        select(Case.reference, unknown_group, no_elements, Case.restricted, taken, named)
+        select(Case.reference, unknown_group, no_elements, visible)
         .where(_within(Case.received_on, quarter), unknown_group | no_elements)
         .order_by(Case.reference)
     )

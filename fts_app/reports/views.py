@@ -1,3 +1,216 @@
-"""Pages of the reports feature."""
+"""Pages of the reports feature: the board report, its downloads and the national return."""
 
-from fts_app.reports import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from fts_app import db
+from fts_app.auth.access import roles_required
+from fts_app.auth.enums import Role
+from fts_app.reports import bp
+from fts_app.reports.board import (
+    NOT_WRITTEN,
+    SPC_NOTE,
+    Narrative,
+    release_status,
+    suppression_note,
+    timeliness_note,
+)
+from fts_app.reports.csv_export import board_csv
+from fts_app.reports.forms import NarrativeForm, ReleaseForm
+from fts_app.reports.national_return import (
+    build_national_return,
+    check_for_gaps,
+    national_return_csv,
+)
+from fts_app.reports.pdf import render_board_pdf
+from fts_app.reports.quarters import (
+    Quarter,
+    QuarterError,
+    check_started,
+    latest_complete_quarter,
+    parse_quarter,
+    recent_quarters,
+)
+from fts_app.reports.services import (
+    LoadedReport,
+    ReportError,
+    is_released,
+    load_report,
+    narrative_for,
+    release_report,
+    save_narrative,
+)
+from fts_app.timeutil import today_in_london
+
+BOARD_READERS = (Role.BOARD, Role.GUARDIAN, Role.LEAD_GUARDIAN)
+GUARDIANS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)
+QUARTERS_TO_PICK_FROM = 8
+#: where the quarter picker on a page leads; the board report unless named here
+PICKER_PAGES = {
+    "reports.national_return_page": "reports.national_return_page",
+    "reports.national_return_download": "reports.national_return_page",
+}
+
+
+@bp.errorhandler(QuarterError)
+def quarter_problem(error: QuarterError) -> ResponseReturnValue:
+    """Say what is wrong with the quarter asked for, and offer the recent ones."""
+    return render_template("reports/quarter_problem.html", message=str(error), **_picker()), 400
+
+
+@bp.get("/reports/board")
+@roles_required(*BOARD_READERS)
+def board_report() -> ResponseReturnValue:
+    """Show a quarter's board report: released as frozen, otherwise as it stands today."""
+    quarter, loaded = _requested_report()
+    if loaded is None:
+        return _no_cases(quarter)
+    lead = current_user.role == Role.LEAD_GUARDIAN.value
+    return render_template(
+        "reports/board.html",
+        loaded=loaded,
+        report=loaded.report,
+        guardian=current_user.role in {role.value for role in GUARDIANS},
+        status=release_status(loaded.report, loaded.released_on),
+        suppression=suppression_note(loaded.report),
+        spc_note=SPC_NOTE,
+        timeliness_note=timeliness_note(loaded.report),
+        not_written=NOT_WRITTEN,
+        may_write=lead and not loaded.released,
+        may_release=lead and not loaded.released and loaded.report.complete,
+        release_form=ReleaseForm(quarter=quarter.label),
+        **_picker(),
+    )
+
+
+@bp.get("/reports/board.csv")
+@roles_required(*BOARD_READERS)
+def board_report_csv() -> ResponseReturnValue:
+    """Download the board report as CSV, one figure a row."""
+    quarter, loaded = _requested_report()
+    if loaded is None:
+        return _no_cases(quarter)
+    return _download(board_csv(loaded.report), "text/csv", f"board-report-{quarter}.csv")
+
+
+@bp.get("/reports/board.pdf")
+@roles_required(*BOARD_READERS)
+def board_report_pdf() -> ResponseReturnValue:
+    """Download the board report as an A4 PDF."""
+    quarter, loaded = _requested_report()
+    if loaded is None:
+        return _no_cases(quarter)
+    document = render_board_pdf(loaded.report, released_on=loaded.released_on)
+    return _download(document, "application/pdf", f"board-report-{quarter}.pdf")
+
+
+@bp.post("/reports/board/release")
+@roles_required(Role.LEAD_GUARDIAN)
+def release() -> ResponseReturnValue:
+    """Freeze a quarter's report and release it to the board."""
+    form = ReleaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    today = today_in_london()
+    quarter = check_started(parse_quarter(form.quarter.data), today)
+    try:
+        release_report(quarter, actor_id=current_user.id, today=today)
+    except ReportError as error:
+        flash(str(error))
+    else:
+        flash(f"The report for {quarter} has been released to the board.", "success")
+    return redirect(url_for("reports.board_report", quarter=quarter.label))
+
+
+@bp.route("/reports/board/narrative", methods=["GET", "POST"])
+@roles_required(Role.LEAD_GUARDIAN)
+def edit_narrative() -> ResponseReturnValue:
+    """Write the themes, barriers, learning and actions for a quarter's report."""
+    quarter = _requested_quarter()
+    report_page = url_for("reports.board_report", quarter=quarter.label)
+    if is_released(db.session(), quarter):
+        flash(f"The report for {quarter} has been released, so it cannot be changed.")
+        return redirect(report_page)
+    form = NarrativeForm()
+    if form.validate_on_submit():
+        narrative = Narrative(
+            (form.themes_and_barriers.data or "").strip(),
+            (form.learning_and_actions.data or "").strip(),
+        )
+        try:
+            save_narrative(quarter, narrative, actor_id=current_user.id)
+        except ReportError as error:
+            flash(str(error))
+            return redirect(report_page)
+        flash(f"Your words for the {quarter} report have been saved.", "success")
+        return redirect(f"{report_page}#narrative")
+    if request.method == "GET":
+        saved = narrative_for(db.session(), quarter)
+        form.themes_and_barriers.data = saved.themes_and_barriers
+        form.learning_and_actions.data = saved.learning_and_actions
+    return render_template("reports/narrative.html", form=form, quarter=quarter)
+
+
+@bp.get("/reports/national-return")
+@roles_required(*GUARDIANS)
+def national_return_page() -> ResponseReturnValue:
+    """Show the quarter's national return and the cases that lack a field it counts."""
+    quarter = _requested_quarter()
+    national_return = build_national_return(db.session(), quarter, viewer=current_user)
+    gaps = check_for_gaps(national_return)
+    return render_template(
+        "reports/national_return.html",
+        quarter=quarter,
+        national_return=national_return,
+        gaps=gaps,
+        **_picker(),
+    )
+
+
+@bp.get("/reports/national-return.csv")
+@roles_required(*GUARDIANS)
+def national_return_download() -> ResponseReturnValue:
+    """Download the quarter's national return as CSV, unsuppressed."""
+    quarter = _requested_quarter()
+    national_return = build_national_return(db.session(), quarter)
+    return _download(
+        national_return_csv(national_return), "text/csv", f"national-return-{quarter}.csv"
+    )
+
+
+def _requested_quarter() -> Quarter:
+    """Return the quarter in the query string, or the latest complete one if none is given."""
+    today = today_in_london()
+    if "quarter" not in request.args:
+        return latest_complete_quarter(today)
+    return check_started(parse_quarter(request.args["quarter"]), today)
+
+
+def _requested_report() -> tuple[Quarter, LoadedReport | None]:
+    """Return the quarter asked for and its board report, or None if it had no cases."""
+    quarter = _requested_quarter()
+    loaded = load_report(db.session(), quarter, today=today_in_london())
+    return quarter, loaded if loaded.report.has_cases else None
+
+
+def _no_cases(quarter: Quarter) -> ResponseReturnValue:
+    return render_template("reports/no_cases.html", quarter=quarter, **_picker())
+
+
+def _picker() -> dict[str, object]:
+    """Return what the quarter picker needs: recent quarters and the page they lead to."""
+    return {
+        "recent_quarters": recent_quarters(today_in_london(), QUARTERS_TO_PICK_FROM),
+        "picker_endpoint": PICKER_PAGES.get(request.endpoint or "", "reports.board_report"),
+    }
+
+
+def _download(content: str | bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

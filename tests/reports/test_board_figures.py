@@ -113,8 +113,8 @@ def report(app: Flask, make_case: Callable[..., Case], directorates: dict[str, i
     for received in (date(2026, 4, 2), date(2026, 5, 5), date(2026, 6, 9)):
         make_case(received_on=received, acknowledged_on=received)
     with db.write_transaction() as session:
-        answers = [{"sex": "female", "age_band": "25-34"}] * 5 + [
-            {"sex": "male", "age_band": "25-34"}
+        answers = [{"sex": "female", "age_band": "21-30"}] * 5 + [
+            {"sex": "male", "age_band": "21-30"}
         ]
         session.add_all(EqualityResponse(quarter=QUARTER.label, **answer) for answer in answers)
         session.add(EqualityResponse(quarter="2026-27-Q1", sex="male"))
@@ -284,7 +284,7 @@ def test_equality_questions_are_shown_only_where_every_cell_survives(report: Boa
     assert [
         (table.title, [(f.label, f.display) for f in table.rows]) for table in equality.tables
     ] == [
-        ("Age band", [("25-34", "6"), ("Not answered", "0")]),
+        ("Age band", [("21 to 30", "6")]),
         ("Disability", [("Not answered", "6")]),
         ("Ethnic group", [("Not answered", "6")]),
         ("Religion or belief", [("Not answered", "6")]),

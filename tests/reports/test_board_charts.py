@@ -1,0 +1,114 @@
+"""Trend charts in the board report: monthly where every month survives, else quarterly."""
+
+from collections.abc import Callable
+from datetime import date
+
+from flask import Flask
+from sqlalchemy import delete
+
+from fts_app import db
+from fts_app.cases.enums import ConfidentialityLevel
+from fts_app.cases.models import Case
+from fts_app.crypto.models import CaseKey
+from fts_app.reports.board import (
+    TOO_SHORT_TO_CHART,
+    TOO_SMALL_TO_CHART,
+    BoardReport,
+    Narrative,
+    TrendChart,
+    build_board_report,
+)
+from fts_app.reports.national_return import build_national_return, national_return_csv
+from fts_app.reports.quarters import Quarter
+
+QUARTER = Quarter(2026, 2)
+TODAY = date(2026, 11, 26)
+
+MakeCase = Callable[..., Case]
+
+
+def make_cases(make_case: MakeCase, received: dict[date, int], **fields: object) -> None:
+    for day, count in received.items():
+        for _ in range(count):
+            make_case(received_on=day, **fields)
+
+
+def report() -> BoardReport:
+    return build_board_report(db.session(), QUARTER, today=TODAY, narrative=Narrative())
+
+
+def table(chart: TrendChart) -> list[tuple[str, str]]:
+    return [(row.label, row.value) for row in chart.rows]
+
+
+def test_months_that_all_survive_are_charted_by_month(app: Flask, make_case: MakeCase) -> None:
+    make_cases(make_case, {date(2026, 7, 3): 5, date(2026, 8, 14): 6})
+    cases, anonymous = report().charts
+
+    assert (cases.title, cases.period_heading, cases.counts) == (
+        "Cases received each month",
+        "Month",
+        True,
+    )
+    assert table(cases) == [("Jul 2026", "5"), ("Aug 2026", "6"), ("Sep 2026", "0")]
+    # mean 11 / 3; moving ranges 1 and 6, mean 3.5; upper limit 3.67 + 2.66 * 3.5 = 12.98
+    first = cases.rows[0]
+    assert (first.mean, first.lower_limit, first.upper_limit) == ("3.7", "0", "13")
+    assert cases.svg.startswith("<svg") and 'aria-labelledby="cases-trend-title' in cases.svg
+    assert "Mean 3.7; process limits 0 to 13." in cases.summary
+    # a month with no cases has no share to chart
+    assert table(anonymous) == [("Jul 2026", "0"), ("Aug 2026", "0")]
+    assert (anonymous.title, anonymous.counts) == ("Share raised anonymously each month", False)
+
+
+def test_a_small_month_sends_the_chart_to_quarters(app: Flask, make_case: MakeCase) -> None:
+    make_cases(make_case, {date(2026, 4, 7): 3, date(2026, 5, 7): 3, date(2026, 7, 7): 6})
+    cases, _ = report().charts
+
+    assert (cases.title, cases.period_heading) == ("Cases received each quarter", "Quarter")
+    assert table(cases) == [("2026-27-Q1", "6"), ("2026-27-Q2", "6")]
+
+
+def test_a_share_is_charted_only_where_neither_part_is_small(
+    app: Flask, make_case: MakeCase
+) -> None:
+    # 5 of 9 anonymous in each quarter: the 4 not anonymous could be worked out from the share
+    for day in (date(2026, 5, 7), date(2026, 8, 7)):
+        make_cases(make_case, {day: 5}, confidentiality=ConfidentialityLevel.ANONYMOUS)
+        make_cases(make_case, {day: 4})
+    cases, anonymous = report().charts
+
+    assert table(cases) == [
+        ("May 2026", "9"),
+        ("Jun 2026", "0"),
+        ("Jul 2026", "0"),
+        ("Aug 2026", "9"),
+        ("Sep 2026", "0"),
+    ]
+    assert (anonymous.svg, anonymous.rows, anonymous.message) == ("", (), TOO_SMALL_TO_CHART)
+
+
+def test_a_single_month_of_data_is_too_short_to_chart(app: Flask, make_case: MakeCase) -> None:
+    make_cases(make_case, {date(2026, 9, 1): 6})
+    for chart in report().charts:
+        assert (chart.svg, chart.message) == ("", TOO_SHORT_TO_CHART)
+
+
+def test_the_chart_covers_the_24_months_up_to_the_quarter(app: Flask, make_case: MakeCase) -> None:
+    make_cases(make_case, {date(2024, 1, 15): 5, date(2026, 9, 15): 5, date(2026, 10, 1): 5})
+    cases, _ = report().charts
+
+    assert len(cases.rows) == 24
+    assert (cases.rows[0].label, cases.rows[-1].label) == ("Oct 2024", "Sep 2026")
+
+
+def test_figures_come_from_structured_fields_never_from_case_text(
+    app: Flask, make_case: MakeCase
+) -> None:
+    make_cases(make_case, {date(2026, 7, 3): 5, date(2026, 8, 14): 6})
+    before = (report(), national_return_csv(build_national_return(db.session(), QUARTER)))
+    # destroying every data key leaves no case text anyone could read
+    with db.write_transaction() as session:
+        session.execute(delete(CaseKey))
+    after = (report(), national_return_csv(build_national_return(db.session(), QUARTER)))
+    assert after == before

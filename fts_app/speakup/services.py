@@ -1,17 +1,70 @@
-"""Portal rules: access codes for the person who spoke up."""
+"""Portal rules: send a concern, give and check access codes, and follow a case up."""
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import cache
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fts_app.auth.passwords import hash_secret
-from fts_app.cases.models import Case
+from fts_app import db
+from fts_app.admin.models import Directorate
+from fts_app.admin.services import get_settings
+from fts_app.audit.services import record
+from fts_app.auth.passwords import hash_secret, secret_matches
+from fts_app.cases.enums import (
+    CaseStatus,
+    ConfidentialityLevel,
+    EventKind,
+    MessageDirection,
+    Route,
+    SpeakUpAgain,
+)
+from fts_app.cases.models import Case, CaseEvent, CaseMessage
+from fts_app.cases.services import NewConcern, open_case
+from fts_app.reports.quarters import financial_quarter
+from fts_app.speakup import throttle
+from fts_app.speakup.enums import (
+    AgeBand,
+    Disability,
+    Ethnicity,
+    Religion,
+    Sex,
+    SexualOrientation,
+)
+from fts_app.speakup.models import EqualityResponse
+from fts_app.timeutil import today_in_london, utcnow
 
 ACCESS_CODE_GROUPS = 5
 ACCESS_CODE_GROUP_LENGTH = 4
 ACCESS_CODE_DIGITS = ACCESS_CODE_GROUPS * ACCESS_CODE_GROUP_LENGTH
+REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,6}\Z")
+#: equality rows get random ids so their order says nothing about which case came when
+EQUALITY_ID_RANGE = 2**31 - 1
+
+
+class WrongReferenceOrCode(Exception):
+    """The reference is unknown or the code does not match it; we never say which."""
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong codes: the next attempt is checked only after `retry_at`."""
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__("too many attempts")
+        self.retry_at = retry_at
+
+
+class CaseNotAvailable(Exception):
+    """The case is gone (its content was destroyed at the end of retention)."""
+
+
+class QuestionNotOpen(Exception):
+    """The question cannot be answered now: not asked yet, or already answered."""
 
 
 def new_access_code() -> str:
@@ -29,6 +82,21 @@ def normalise_access_code(typed: str) -> str:
     return "".join(character for character in typed if character in "0123456789")
 
 
+def normalise_reference(typed: str) -> str:
+    """Return a typed case reference in capitals with no spaces, as references are stored."""
+    return "".join(typed.split()).upper()
+
+
+def is_access_code(typed: str) -> bool:
+    """Tell whether text has the shape of an access code (it may still be the wrong one)."""
+    return len(normalise_access_code(typed)) == ACCESS_CODE_DIGITS
+
+
+def is_reference(typed: str) -> bool:
+    """Tell whether text has the shape of a case reference (it may still be unknown)."""
+    return bool(REFERENCE_FORMAT.match(normalise_reference(typed)))
+
+
 def issue_access_code(session: Session, case: Case) -> str:
     """Give a case a new access code and return it; only its slow hash is kept."""
     code = new_access_code()
@@ -36,3 +104,232 @@ def issue_access_code(session: Session, case: Case) -> str:
     case.access_code_hash = hash_secret(normalise_access_code(code))
     session.flush()
     return code
+
+
+def active_directorates() -> list[tuple[str, str]]:
+    """Return the directorates and sites a concern can be about, as (id, name) by name."""
+    rows = db.session().execute(
+        select(Directorate.id, Directorate.name)
+        .where(Directorate.is_active.is_(True))
+        .order_by(Directorate.name)
+    )
+    return [(str(row.id), row.name) for row in rows]
+
+
+def acknowledge_working_days() -> int:
+    """Return within how many working days the organisation promises a first reply."""
+    return get_settings(db.session()).acknowledge_working_days
+
+
+@dataclass(frozen=True)
+class EqualityAnswers:
+    """The voluntary equality answers; any of them may be left blank."""
+
+    ethnicity: Ethnicity | None = None
+    disability: Disability | None = None
+    sex: Sex | None = None
+    sexual_orientation: SexualOrientation | None = None
+    religion: Religion | None = None
+    age_band: AgeBand | None = None
+
+    @property
+    def given(self) -> bool:
+        """Tell whether at least one question was answered."""
+        return any(vars(self).values())
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the person is shown once after sending a concern."""
+
+    reference: str
+    access_code: str
+    reply_by: date | None
+
+
+def submit_concern(concern: NewConcern, equality: EqualityAnswers) -> Receipt:
+    """Put a concern from the portal in the guardians' queue and give its access code."""
+    if concern.confidentiality is ConfidentialityLevel.ANONYMOUS:
+        concern = replace(concern, contact_name=None, contact_details=None)
+    concern = replace(concern, route=Route.ONLINE_PORTAL, received_on=today_in_london())
+    with db.write_transaction() as session:
+        case = open_case(session, concern)
+        case.unread_for_guardian = True
+        code = issue_access_code(session, case)
+        record(session, "portal.submitted", case_id=case.id)
+        if equality.given:
+            _store_equality_answers(session, equality, concern.received_on)
+    return Receipt(case.reference, code, case.acknowledge_due_on)
+
+
+def _store_equality_answers(session: Session, answers: EqualityAnswers, received_on: date) -> None:
+    # No case id, no time but the quarter, and an id that does not follow insertion order.
+    row_id = _unused_equality_id(session)
+    session.add(
+        EqualityResponse(
+            id=row_id,
+            quarter=financial_quarter(received_on).label,
+            **{name: answer.value if answer else None for name, answer in vars(answers).items()},
+        )
+    )
+
+
+def _unused_equality_id(session: Session) -> int:
+    while True:
+        candidate = secrets.randbelow(EQUALITY_ID_RANGE) + 1
+        if session.get(EqualityResponse, candidate) is None:
+            return candidate
+
+
+@cache
+def _decoy_hash() -> str:
+    # Checked when the reference is unknown, so that answer takes as long as a wrong code.
+    return hash_secret(normalise_access_code(new_access_code()))
+
+
+def open_follow_up(reference: str, access_code: str) -> str:
+    """Return the case id a reference and access code open, or raise; the same for any miss."""
+    reference = normalise_reference(reference)
+    with db.write_transaction() as session:
+        retry_at = throttle.admit(session, reference)
+    if retry_at is not None:
+        raise TooManyAttempts(retry_at)
+    decoy = _decoy_hash()
+    case_id, stored_hash = _access_code_hash_for(reference)
+    matched = secret_matches(stored_hash or decoy, normalise_access_code(access_code))
+    opened = matched and stored_hash is not None
+    with db.write_transaction() as session:
+        if opened:
+            throttle.forgive(session, reference)
+        action = "portal.follow_up_opened" if opened else "portal.follow_up_failed"
+        record(session, action, case_id=case_id)
+    if not opened:
+        raise WrongReferenceOrCode
+    assert case_id is not None
+    return case_id
+
+
+def _access_code_hash_for(reference: str) -> tuple[str | None, str | None]:
+    row = (
+        db.session()
+        .execute(
+            select(Case.id, Case.access_code_hash).where(
+                Case.reference == reference, Case.purged_at.is_(None)
+            )
+        )
+        .first()
+    )
+    db.session().commit()
+    return (row.id, row.access_code_hash) if row else (None, None)
+
+
+@dataclass(frozen=True)
+class PortalMessage:
+    """One message as the person sees it."""
+
+    from_guardian: bool
+    sent_at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class PersonCaseView:
+    """What the person who spoke up sees of their own case."""
+
+    reference: str
+    status: CaseStatus
+    received_on: date
+    next_reply_due: date | None
+    messages: list[PortalMessage] = field(default_factory=list)
+    speak_up_again: SpeakUpAgain | None = None
+
+    @property
+    def may_answer_speak_up_again(self) -> bool:
+        """Tell whether to ask "would you speak up again?" now: closed and not yet answered."""
+        return self.status is CaseStatus.CLOSED and self.speak_up_again is None
+
+    @property
+    def reply_is_late(self) -> bool:
+        """Tell whether the expected reply date has passed."""
+        return self.next_reply_due is not None and self.next_reply_due < today_in_london()
+
+
+def read_own_case(case_id: str) -> PersonCaseView:
+    """Return the person's view of their case and mark the guardian's messages as read."""
+    with db.write_transaction() as session:
+        case = _available_case(session, case_id)
+        messages = list(
+            session.scalars(
+                select(CaseMessage)
+                .where(CaseMessage.case_id == case_id)
+                .order_by(CaseMessage.sent_at, CaseMessage.id)
+            )
+        )
+        for message in messages:
+            if message.direction == MessageDirection.TO_PERSON.value and message.read_at is None:
+                message.read_at = utcnow()
+        return PersonCaseView(
+            reference=case.reference,
+            status=CaseStatus(case.status),
+            received_on=case.received_on,
+            next_reply_due=next_reply_due(case),
+            messages=[_as_portal_message(message) for message in messages],
+            speak_up_again=SpeakUpAgain.parse(case.speak_up_again),
+        )
+
+
+def next_reply_due(case: Case) -> date | None:
+    """Return the date by which the person can expect the next reply, while the case is open."""
+    if case.status == CaseStatus.CLOSED.value:
+        return None
+    if case.acknowledged_on is None:
+        return case.acknowledge_due_on
+    if case.first_feedback_on is None:
+        return case.first_feedback_due_on
+    return case.substantive_feedback_due_on
+
+
+def _as_portal_message(message: CaseMessage) -> PortalMessage:
+    return PortalMessage(
+        from_guardian=message.direction == MessageDirection.TO_PERSON.value,
+        sent_at=message.sent_at,
+        body=message.body or "",
+    )
+
+
+def _available_case(session: Session, case_id: str) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or case.purged_at is not None:
+        raise CaseNotAvailable(case_id)
+    return case
+
+
+def add_reply(case_id: str, body: str) -> None:
+    """Add the person's message to the case and flag it for the guardian."""
+    with db.write_transaction() as session:
+        case = _available_case(session, case_id)
+        message = CaseMessage(case_id=case.id, direction=MessageDirection.FROM_PERSON.value)
+        session.add(message)
+        message.body = body
+        case.unread_for_guardian = True
+        record(session, "portal.reply_added", case_id=case.id)
+
+
+def answer_speak_up_again(case_id: str, answer: SpeakUpAgain, comment: str | None) -> None:
+    """Record the answer to "would you speak up again?", once, after the case is closed."""
+    with db.write_transaction() as session:
+        case = _available_case(session, case_id)
+        if case.status != CaseStatus.CLOSED.value or case.speak_up_again is not None:
+            raise QuestionNotOpen
+        case.speak_up_again = answer.value
+        case.speak_up_again_on = today_in_london()
+        case.speak_up_again_comment = comment
+        case.unread_for_guardian = True
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                kind=EventKind.SPEAK_UP_AGAIN_ANSWER.value,
+                category=answer.value,
+            )
+        )
+        record(session, "portal.speak_up_again_answered", case_id=case.id, answer=answer.value)

@@ -1,20 +1,230 @@
-"""The staff portal."""
+"""The staff portal: speak up without an account, then follow up with a reference and code.
+
+Nothing here reads the client's address or browser, and nothing a person types is put in a
+URL or a log. Forms check their own CSRF token, so a failed check is shown at the form with
+the person's answers kept, instead of on an error page that loses them.
+"""
 
 from __future__ import annotations
 
-from flask import abort
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
-from fts_app.speakup import bp
+from fts_app.auth.access import public
+from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, WorkerGroup
+from fts_app.extensions import csrf
+from fts_app.speakup import bp, enums
+from fts_app.speakup.forms import (
+    ConcernForm,
+    FollowUpSignInForm,
+    ReplyForm,
+    SpeakUpAgainForm,
+)
+from fts_app.speakup.services import (
+    CaseNotAvailable,
+    QuestionNotOpen,
+    TooManyAttempts,
+    WrongReferenceOrCode,
+    acknowledge_working_days,
+    active_directorates,
+    add_reply,
+    answer_speak_up_again,
+    open_follow_up,
+    read_own_case,
+    submit_concern,
+)
+from fts_app.timeutil import as_london, utcnow
+
+CASE_KEY = "speakup_case_id"
+CASE_UNTIL_KEY = "speakup_case_until"
+SENT_FORMS_KEY = "speakup_sent_forms"
+SIGNED_IN_FOR = timedelta(minutes=15)
+#: how many sent forms to remember, to catch a refresh or a second press of the button
+SENT_FORMS_REMEMBERED = 5
+WRONG_REFERENCE_OR_CODE = (
+    "The case reference or access code is not right. Check both and try again. "
+    "If you have lost your code and gave your contact details, a guardian can give you a new one."
+)
+BAD_REQUEST = 400
+
+
+@bp.app_template_filter("speakup_day")
+def day_in_words(day: date) -> str:
+    """Write a date as people say it: Tuesday 1 December 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@bp.app_template_filter("speakup_moment")
+def moment_in_words(moment: datetime) -> str:
+    """Write a stored time in London time: 1 December 2026 at 2:05pm."""
+    local = as_london(moment)
+    return f"{local.day} {local:%B %Y} at {_clock_time(local)}"
+
+
+def _clock_time(local: datetime) -> str:
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@bp.context_processor
+def _portal_context() -> dict[str, Any]:
+    return {
+        "leave_url": current_app.config.get("SPEAKUP_LEAVE_URL", "/"),
+        "enums": enums,
+        "Element": Element,
+        "WorkerGroup": WorkerGroup,
+        "ConfidentialityLevel": ConfidentialityLevel,
+        "SpeakUpAgain": SpeakUpAgain,
+    }
 
 
 @bp.get("/speak-up")
+@public
 def start() -> ResponseReturnValue:
-    """Explain how to speak up."""
-    abort(404)
+    """Explain what can be raised, the ways to raise it and what each level of privacy means."""
+    return render_template(
+        "speakup/start.html", acknowledge_working_days=acknowledge_working_days()
+    )
+
+
+@bp.route("/speak-up/new", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def new_concern() -> ResponseReturnValue:
+    """Take a concern; on success show its reference and access code, once."""
+    form = ConcernForm(directorates=active_directorates())
+    if not form.is_submitted():
+        return render_template("speakup/new.html", form=form)
+    if form.form_id.data and form.form_id.data in session.get(SENT_FORMS_KEY, []):
+        return render_template("speakup/already_sent.html")
+    if not form.validate():
+        return render_template("speakup/new.html", form=form), BAD_REQUEST
+    receipt = submit_concern(form.to_concern(), form.equality_answers())
+    _remember_sent_form(form.form_id.data)
+    # Shown in this response only: a redirect would need the code in a URL or a cookie.
+    return render_template("speakup/sent.html", receipt=receipt)
+
+
+def _remember_sent_form(form_id: str | None) -> None:
+    if form_id:
+        sent = [*session.get(SENT_FORMS_KEY, []), form_id]
+        session[SENT_FORMS_KEY] = sent[-SENT_FORMS_REMEMBERED:]
 
 
 @bp.route("/speak-up/follow-up", methods=["GET", "POST"])
+@public
+@csrf.exempt
 def follow_up() -> ResponseReturnValue:
-    """Follow up on a concern."""
-    abort(404)
+    """Show the person's own case, or ask for the reference and access code."""
+    sign_in = FollowUpSignInForm()
+    if not sign_in.is_submitted():
+        case_id = _signed_in_case_id()
+        if case_id is None:
+            return render_template("speakup/follow_up.html", form=sign_in)
+        return _case_page(case_id)
+    if not sign_in.validate():
+        return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
+    try:
+        case_id = open_follow_up(sign_in.reference.data, sign_in.access_code.data)
+    except TooManyAttempts as refusal:
+        sign_in.access_code.errors.append(_wait_message(refusal.retry_at))
+        return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
+    except WrongReferenceOrCode:
+        sign_in.access_code.errors.append(WRONG_REFERENCE_OR_CODE)
+        return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
+    session[CASE_KEY] = case_id
+    session[CASE_UNTIL_KEY] = (utcnow() + SIGNED_IN_FOR).timestamp()
+    if sign_in.pending_reply.data:
+        add_reply(case_id, sign_in.pending_reply.data)
+        flash("Your message has been sent to the guardian.", "success")
+    return redirect(url_for(".follow_up"))
+
+
+def _wait_message(retry_at: datetime) -> str:
+    local = as_london(retry_at)
+    if local.second or local.microsecond:
+        # rounded up, so "wait until" is never a moment too early
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return (
+        "There have been too many tries with this case reference. For your safety, wait until "
+        f"{_clock_time(local)}, then try again."
+    )
+
+
+def _signed_in_case_id() -> str | None:
+    until = session.get(CASE_UNTIL_KEY)
+    if until is None or until <= utcnow().timestamp():
+        _forget_case()
+        return None
+    return session.get(CASE_KEY)
+
+
+def _forget_case() -> None:
+    session.pop(CASE_KEY, None)
+    session.pop(CASE_UNTIL_KEY, None)
+
+
+def _case_page(case_id: str, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    try:
+        view = read_own_case(case_id)
+    except CaseNotAvailable:
+        _forget_case()
+        flash("This case can no longer be opened here.")
+        return redirect(url_for(".follow_up"))
+    forms.setdefault("reply_form", ReplyForm(formdata=None))
+    forms.setdefault("speak_up_again_form", SpeakUpAgainForm(formdata=None))
+    return render_template("speakup/case.html", case=view, **forms), status
+
+
+def _expired_while_writing(message: str | None) -> ResponseReturnValue:
+    # The 15 minutes ran out while they wrote: ask for the code again and keep the message.
+    form = FollowUpSignInForm(formdata=None, pending_reply=message or None)
+    return render_template("speakup/follow_up.html", form=form, expired=True)
+
+
+@bp.post("/speak-up/follow-up/reply")
+@public
+@csrf.exempt
+def reply() -> ResponseReturnValue:
+    """Send the person's message to the guardian."""
+    form = ReplyForm()
+    case_id = _signed_in_case_id()
+    if case_id is None:
+        return _expired_while_writing(form.body.data)
+    if not form.validate():
+        return _case_page(case_id, BAD_REQUEST, reply_form=form)
+    add_reply(case_id, form.body.data)
+    flash("Your message has been sent to the guardian.", "success")
+    return redirect(url_for(".follow_up"))
+
+
+@bp.post("/speak-up/follow-up/speak-up-again")
+@public
+@csrf.exempt
+def speak_up_again() -> ResponseReturnValue:
+    """Record the answer to "Given your experience, would you speak up again?"."""
+    form = SpeakUpAgainForm()
+    case_id = _signed_in_case_id()
+    if case_id is None:
+        return _expired_while_writing(None)
+    if not form.validate():
+        return _case_page(case_id, BAD_REQUEST, speak_up_again_form=form)
+    try:
+        answer_speak_up_again(case_id, SpeakUpAgain(form.answer.data), form.comment.data or None)
+    except QuestionNotOpen:
+        flash("This question has already been answered.")
+        return redirect(url_for(".follow_up"))
+    flash("Thank you for your answer.", "success")
+    return redirect(url_for(".follow_up"))
+
+
+@bp.post("/speak-up/follow-up/sign-out")
+@public
+@csrf.exempt
+def sign_out() -> ResponseReturnValue:
+    """Close the person's case on this device; no token needed, leaving must always work."""
+    _forget_case()
+    flash("You have left your case. To see it again, enter your reference and access code.")
+    return redirect(url_for(".follow_up"))

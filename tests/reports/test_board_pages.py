@@ -61,8 +61,8 @@ def test_the_report_opens_on_the_latest_complete_quarter(
     assert page.status_code == 200
     assert f"report to the board: {QUARTER}" in html
     assert "Draft: not yet released by the lead guardian" in html
-    # six cases: five confidential and one anonymous, which cannot be shown
-    assert count_cells(html)[:3] == ["6", "0", "0"]
+    # six cases this quarter, none before; the one anonymous case cannot be shown
+    assert count_cells(html)[:6] == ["6", "0", "0", "fewer than 5", "0", "0"]
     assert "Release the" not in html and "Write the themes" not in html
     assert "national-return" not in html
     for earlier in recent_quarters(TODAY, 8):

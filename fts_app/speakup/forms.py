@@ -19,6 +19,7 @@ from fts_app.cases.services import NewConcern
 from fts_app.choices import Choice
 from fts_app.speakup.enums import (
     AgeBand,
+    DetrimentAnswer,
     Disability,
     Ethnicity,
     Harm,
@@ -290,3 +291,14 @@ class SpeakUpAgainForm(PortalForm):
         "Choose an answer to: would you speak up again?",
     )
     comment = text_answer("Anything you would like to add", LONG_TEXT)
+
+
+class CheckInForm(PortalForm):
+    """The check-in some months after closure."""
+
+    answer = choice_answer(
+        "Have you been treated badly because you spoke up?",
+        DetrimentAnswer,
+        "Choose an answer to: have you been treated badly because you spoke up?",
+    )
+    details = text_answer("What happened", LONG_TEXT)

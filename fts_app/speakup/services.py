@@ -18,6 +18,7 @@ from fts_app.audit.services import record
 from fts_app.auth.passwords import hash_secret, secret_matches
 from fts_app.cases.enums import (
     CaseStatus,
+    CheckInResult,
     ConfidentialityLevel,
     EventKind,
     MessageDirection,
@@ -30,6 +31,7 @@ from fts_app.reports.quarters import financial_quarter
 from fts_app.speakup import throttle
 from fts_app.speakup.enums import (
     AgeBand,
+    DetrimentAnswer,
     Disability,
     Ethnicity,
     Religion,
@@ -242,6 +244,8 @@ class PersonCaseView:
     next_reply_due: date | None
     messages: list[PortalMessage] = field(default_factory=list)
     speak_up_again: SpeakUpAgain | None = None
+    #: the check-in after closure is due and not yet answered
+    check_in_open: bool = False
 
     @property
     def may_answer_speak_up_again(self) -> bool:
@@ -275,6 +279,7 @@ def read_own_case(case_id: str) -> PersonCaseView:
             next_reply_due=next_reply_due(case),
             messages=[_as_portal_message(message) for message in messages],
             speak_up_again=SpeakUpAgain.parse(case.speak_up_again),
+            check_in_open=check_in_open(case),
         )
 
 
@@ -287,6 +292,17 @@ def next_reply_due(case: Case) -> date | None:
     if case.first_feedback_on is None:
         return case.first_feedback_due_on
     return case.substantive_feedback_due_on
+
+
+def check_in_open(case: Case) -> bool:
+    """Tell whether the check-in after closure is due today and not yet answered."""
+    due = case.detriment_check_in_due_on
+    return (
+        case.status == CaseStatus.CLOSED.value
+        and due is not None
+        and due <= today_in_london()
+        and case.detriment_checked_in_on is None
+    )
 
 
 def _as_portal_message(message: CaseMessage) -> PortalMessage:
@@ -333,3 +349,32 @@ def answer_speak_up_again(case_id: str, answer: SpeakUpAgain, comment: str | Non
             )
         )
         record(session, "portal.speak_up_again_answered", case_id=case.id, answer=answer.value)
+
+
+CHECK_IN_RESULTS = {
+    DetrimentAnswer.YES: CheckInResult.DETRIMENT,
+    DetrimentAnswer.NO: CheckInResult.NO_DETRIMENT,
+}
+
+
+def answer_check_in(case_id: str, answer: DetrimentAnswer, details: str | None) -> None:
+    """Record the person's answer to the check-in after closure, once, when it is due."""
+    with db.write_transaction() as session:
+        case = _available_case(session, case_id)
+        if not check_in_open(case):
+            raise QuestionNotOpen
+        result = CHECK_IN_RESULTS[answer]
+        today = today_in_london()
+        case.detriment_checked_in_on = today
+        if result is CheckInResult.DETRIMENT:
+            case.detriment_indicated = True
+        case.unread_for_guardian = True
+        event = CaseEvent(
+            case_id=case.id,
+            kind=EventKind.DETRIMENT_CHECK_IN.value,
+            category=result.value,
+            effective_on=today,
+        )
+        session.add(event)
+        event.body = details
+        record(session, "portal.check_in_answered", case_id=case.id, result=result.value)

@@ -18,6 +18,7 @@ from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, Wor
 from fts_app.extensions import csrf
 from fts_app.speakup import bp, enums
 from fts_app.speakup.forms import (
+    CheckInForm,
     ConcernForm,
     FollowUpSignInForm,
     ReplyForm,
@@ -31,6 +32,7 @@ from fts_app.speakup.services import (
     acknowledge_working_days,
     active_directorates,
     add_reply,
+    answer_check_in,
     answer_speak_up_again,
     open_follow_up,
     read_own_case,
@@ -175,6 +177,7 @@ def _case_page(case_id: str, status: int = 200, **forms: Any) -> ResponseReturnV
         return redirect(url_for(".follow_up"))
     forms.setdefault("reply_form", ReplyForm(formdata=None))
     forms.setdefault("speak_up_again_form", SpeakUpAgainForm(formdata=None))
+    forms.setdefault("check_in_form", CheckInForm(formdata=None))
     return render_template("speakup/case.html", case=view, **forms), status
 
 
@@ -217,6 +220,26 @@ def speak_up_again() -> ResponseReturnValue:
         flash("This question has already been answered.")
         return redirect(url_for(".follow_up"))
     flash("Thank you for your answer.", "success")
+    return redirect(url_for(".follow_up"))
+
+
+@bp.post("/speak-up/follow-up/check-in")
+@public
+@csrf.exempt
+def check_in() -> ResponseReturnValue:
+    """Record the answer to the check-in some months after closure."""
+    form = CheckInForm()
+    case_id = _signed_in_case_id()
+    if case_id is None:
+        return _expired_while_writing(None)
+    if not form.validate():
+        return _case_page(case_id, BAD_REQUEST, check_in_form=form)
+    try:
+        answer_check_in(case_id, enums.DetrimentAnswer(form.answer.data), form.details.data or None)
+    except QuestionNotOpen:
+        flash("This question has already been answered.")
+        return redirect(url_for(".follow_up"))
+    flash("Thank you for telling us.", "success")
     return redirect(url_for(".follow_up"))
 
 

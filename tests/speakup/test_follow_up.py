@@ -32,6 +32,7 @@ from tests.speakup.portal import (
 
 REPLY = "/speak-up/follow-up/reply"
 SPEAK_UP_AGAIN = "/speak-up/follow-up/speak-up-again"
+CHECK_IN = "/speak-up/follow-up/check-in"
 SIGN_OUT = "/speak-up/follow-up/sign-out"
 WRONG_CODE = "1111 2222 3333 4444 5555"
 VOLATILE = re.compile(r'(value|nonce)="[^"]*"')
@@ -378,6 +379,24 @@ def test_an_unknown_feedback_answer_is_named_at_the_field(client: FlaskClient) -
     assert response.status_code == 400
     assert 'href="#answer"' in response.get_data(as_text=True)
     assert only_case().speak_up_again is None
+
+
+def test_the_detriment_check_in_is_asked_once_it_is_due(client: FlaskClient) -> None:
+    shown = speak_up(client)
+    guardian_closes(only_case().id, check_in_due=today_in_london() + timedelta(days=1))
+    assert "treated badly because you spoke up" not in opened(client, shown)
+    with db.write_transaction() as session:
+        session.get(Case, only_case().id).detriment_check_in_due_on = today_in_london()
+    page = client.get(FOLLOW_UP).get_data(as_text=True)
+    assert "Have you been treated badly because you spoke up?" in page
+    post_on_case_page(client, CHECK_IN, {"answer": "yes", "details": "Moved to nights"})
+    case = only_case()
+    assert case.detriment_indicated
+    assert case.detriment_checked_in_on == today_in_london()
+    event = db.session().scalar(select(CaseEvent).where(CaseEvent.kind == "detriment-check-in"))
+    assert event is not None
+    assert (event.category, event.body, event.actor_id) == ("detriment", "Moved to nights", None)
+    assert "Have you been treated badly" not in client.get(FOLLOW_UP).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "(default: SQLite in a temporary instance folder)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
-    parser.add_argument("--connections", type=int, default=4, help="concurrent clients")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        help="concurrent clients (default: one per worker, so no request waits in a queue)",
+    )
     parser.add_argument(
         "--rounds", type=int, default=3, help="bursts per page, taking turns with the baselines"
     )
@@ -112,7 +116,7 @@ class Bench:
         self.progress = progress
         self.environment = BenchEnvironment.fresh(folder, arguments.database_url)
         self.plan = LoadPlan(
-            connections=arguments.connections,
+            connections=arguments.connections or arguments.workers,
             rounds=arguments.rounds,
             warmup_seconds=arguments.warmup,
             seconds=arguments.seconds,
@@ -124,7 +128,7 @@ class Bench:
             settings={
                 "cases": arguments.cases,
                 "workers": arguments.workers,
-                "connections": arguments.connections,
+                "connections": self.plan.connections,
                 "rounds": arguments.rounds,
                 "measured seconds per page": arguments.seconds,
                 "warm-up seconds per burst": arguments.warmup,

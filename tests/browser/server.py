@@ -62,10 +62,14 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """gunicorn serving the app from its own instance folder and SQLite database."""
+    """gunicorn serving the app from its own instance folder and database (SQLite by default)."""
 
-    def __init__(self, instance_path: Path) -> None:
+    def __init__(
+        self, instance_path: Path, database_url: str | None = None, workers: int = 1
+    ) -> None:
         self.instance_path = instance_path
+        self.database_url = database_url or f"sqlite:///{instance_path / 'fts.sqlite3'}"
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = instance_path / "server.log"
@@ -76,7 +80,7 @@ class LiveServer:
         # Settings from the caller's shell must not leak in: this instance stands alone.
         environment = {k: v for k, v in os.environ.items() if not k.startswith("FTS_")}
         environment["FTS_INSTANCE_PATH"] = str(self.instance_path)
-        environment["FTS_DATABASE_URL"] = f"sqlite:///{self.instance_path / 'fts.sqlite3'}"
+        environment["FTS_DATABASE_URL"] = self.database_url
         return environment
 
     def flask(self, *arguments: str) -> str:
@@ -113,7 +117,7 @@ class LiveServer:
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--workers",
-                    "1",
+                    str(self.workers),
                     "--threads",
                     "4",
                     # each instance stands alone: no shared control socket in the home folder

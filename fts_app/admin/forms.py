@@ -12,6 +12,9 @@ from fts_app.admin.services import SETTING_RANGES
 from fts_app.auth.enums import Role
 from fts_app.auth.services import MIN_PASSWORD_LENGTH
 
+#: no setting comes near this; larger typed numbers are refused before any range check
+LARGEST_TYPED_NUMBER = 10**6
+
 
 class WholeNumberField(IntegerField):
     """A whole number whose parse error names the field in plain English."""
@@ -22,6 +25,10 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(f"{self.label.text} must be a whole number, like 5") from error
+        if self.data is not None and abs(self.data) > LARGEST_TYPED_NUMBER:
+            # The range check compares as floats, which a number this long would overflow.
+            self.data = None
+            raise ValueError(f"{self.label.text} is far too large")
 
 
 def _setting(name: str, label: str, hint: str) -> WholeNumberField:

@@ -179,7 +179,7 @@ class ConcernForm(PortalForm):
             )
         try:
             self.when_happened_on = date(int(year), int(month), int(day) if day else 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # a 400-digit month overflows
             return "Enter a real date, for example 14 9 2026"
         if self.when_happened_on > today_in_london():
             return "The date it happened must be today or in the past"

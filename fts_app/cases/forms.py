@@ -79,7 +79,7 @@ def _real_date(typed: dict[str, str]) -> date | None:
         return None
     try:
         return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):  # a 400-digit month overflows
         return None
 
 

@@ -51,7 +51,7 @@ def in_queue() -> ColumnElement[bool]:
 
 
 def visibility(user: Viewer) -> ColumnElement[bool]:
-    """Return, as one condition, whether the user may see a case."""
+    """Return, as one condition, whether the user may see a case (reports select it as a flag)."""
     named = Case.id.in_(select(CaseAccess.case_id).where(CaseAccess.user_id == user.id))
     return _rule(user, named)
 

@@ -8,6 +8,7 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
+from fts_app import db
 from fts_app.config import REPOSITORY_ROOT
 
 db_cli = click.Group("db", help="Create or upgrade the database schema.")
@@ -31,4 +32,5 @@ def upgrade_database(url: str) -> None:
 def upgrade_command() -> None:
     """Create or upgrade the schema."""
     upgrade_database(current_app.config["DATABASE_URL"])
+    db.refresh_statistics()
     click.echo("Database is up to date.")

@@ -35,6 +35,7 @@ def seed_command(count: int, seed: int) -> None:
             record_seeding(session, summary)
         done += batch
         db.session().expunge_all()
+    db.refresh_statistics()
     click.echo(f"Seeded {count} demo cases.")
     click.echo(f"Demo accounts (password {DEMO_PASSWORD!r}):")
     for user in users:

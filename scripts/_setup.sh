@@ -14,8 +14,11 @@ ensure_venv() {
   local stamp="$VENV/.installed-$extras"
   if [ ! -f "$stamp" ] || [ "$ROOT/setup.cfg" -nt "$stamp" ]; then
     echo "Installing dependencies ($extras)"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[$extras]"
+    # pip's notes about this machine's unused local index folders are noise; real errors still show
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored: it is neither" || true
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[$extras]" 2>&1 | grep -v "is ignored: it is neither" || true
+    "$VENV/bin/python" -c "import fts_app, flask, sqlalchemy, cryptography" 2>/dev/null || {
+      echo "Installing dependencies failed" >&2; exit 1; }
     touch "$stamp"
   fi
   export PATH="$VENV/bin:$PATH"

@@ -48,7 +48,8 @@ def main() -> int:
         print(f"VULNERABLE {dependency['name']} {dependency['version']}: {ids}")
     audited = len(dependencies) - len(unaudited)
     print(
-        f"pip-audit: {audited} packages audited, {len(vulnerable)} vulnerable, {len(unaudited)} not audited"
+        f"pip-audit: {audited} packages audited, {len(vulnerable)} vulnerable, "
+        f"{len(unaudited)} not audited"
     )
     if dependencies and audited == 0:
         print("WARNING: the vulnerability service could not be reached; nothing was audited.")

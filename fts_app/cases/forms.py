@@ -111,10 +111,19 @@ def past_date(label: str, required: str) -> DayMonthYearField:
 
 
 class ChoiceOptions:
-    """Choices kept as (value, label) pairs for the pages; WTForms is given them as a dict."""
+    """Choices kept as (value, label) pairs for the pages; WTForms is given them as a dict.
+
+    One message covers both nothing chosen and a value not on the list.
+    """
 
     options: list[tuple[str, str]]
     choices: Any
+    data: Any
+
+    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
+        super().__init__(label, **kw)  # type: ignore[call-arg]
+        self.set_options(options)
+        self.message = message
 
     def set_options(self, options: Iterable[tuple[str, str]]) -> None:
         """Offer these options, in this order."""
@@ -125,42 +134,22 @@ class ChoiceOptions:
         """Return the values on offer."""
         return {value for value, _label in self.options}
 
-
-class RadioChoiceField(ChoiceOptions, RadioField):
-    """Radios whose one message covers both nothing chosen and a value not on the list."""
-
-    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
-        super().__init__(label, **kw)
-        self.set_options(options)
-        self.message = message
-
     def pre_validate(self, form: Form) -> None:
         """Refuse an empty or unknown choice."""
         if self.data not in self.known():
             raise StopValidation(self.message)
+
+
+class RadioChoiceField(ChoiceOptions, RadioField):
+    """Radios offering one choice from a list."""
 
 
 class SelectChoiceField(ChoiceOptions, SelectField):
-    """A drop-down whose message covers both nothing chosen and a value not on the list."""
-
-    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
-        super().__init__(label, **kw)
-        self.set_options(options)
-        self.message = message
-
-    def pre_validate(self, form: Form) -> None:
-        """Refuse an empty or unknown choice."""
-        if self.data not in self.known():
-            raise StopValidation(self.message)
+    """A drop-down offering one choice from a list."""
 
 
 class CheckboxesField(ChoiceOptions, SelectMultipleField):
     """Checkboxes, at least one ticked, each from the list."""
-
-    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
-        super().__init__(label, **kw)
-        self.set_options(options)
-        self.message = message
 
     def pre_validate(self, form: Form) -> None:
         """Refuse nothing ticked or a value not on the list."""

@@ -51,7 +51,11 @@ MAX_ERROR_SHARE = 0.01
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     """Read the command line."""
-    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--cases", type=int, default=10_000, help="synthetic cases to seed")
     parser.add_argument(
         "--database-url",

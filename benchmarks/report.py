@@ -118,8 +118,12 @@ def format_number(value: float) -> str:
 
 
 def format_ratio(value: float | None) -> str:
-    """Format a ratio to a baseline, or a dash where there is none."""
-    return "–" if value is None else f"{value:.2f}×"
+    """Format a ratio to a baseline with two significant digits at least, or a dash if none."""
+    if value is None:
+        return "–"
+    if abs(value) >= 0.1:
+        return f"{value:.2f}×"
+    return f"{value:.2g}×"
 
 
 def ratio(value: float, baseline: float | None) -> float | None:
@@ -266,7 +270,7 @@ def page_checks(results: RunResults) -> list[TargetCheck]:
             checks.append(
                 TargetCheck(
                     f"{page.name}: req/s ≥ ⅓ of fixed page",
-                    f"{share:.2f}×",
+                    format_ratio(share),
                     share >= MIN_SHARE_OF_FIXED_PAGE,
                 )
             )

@@ -77,8 +77,11 @@ def test_figures_get_fewer_decimals_the_larger_they_are(value: float, shown: str
     assert format_number(value) == shown
 
 
-@pytest.mark.parametrize(("value", "shown"), [(0.3333, "0.33×"), (2.0, "2.00×"), (None, "–")])
-def test_ratios_show_two_decimals_and_a_dash_without_a_baseline(
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.3333, "0.33×"), (2.0, "2.00×"), (52.216, "52.22×"), (0.0158, "0.016×"), (None, "–")],
+)
+def test_ratios_keep_two_significant_digits_and_a_dash_without_a_baseline(
     value: float | None, shown: str
 ) -> None:
     assert format_ratio(value) == shown

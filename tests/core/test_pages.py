@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from tests.conftest import submit_form
+
 
 def test_start_page_offers_speaking_up_following_up_and_sign_in(client: FlaskClient) -> None:
     page = client.get("/")
@@ -35,3 +37,11 @@ def test_unknown_page_is_a_plain_404(client: FlaskClient) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_null_character_in_a_staff_form_is_refused_with_a_clear_message(
+    client: FlaskClient,
+) -> None:
+    response = submit_form(client, "/login", {"email": "a\x00@b.nhs.uk", "password": "x"})
+    assert response.status_code == 400
+    assert "null character" in response.get_data(as_text=True)

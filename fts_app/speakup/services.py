@@ -99,11 +99,16 @@ def is_reference(typed: str) -> bool:
     return bool(REFERENCE_FORMAT.match(normalise_reference(typed)))
 
 
-def issue_access_code(session: Session, case: Case) -> str:
-    """Give a case a new access code and return it; only its slow hash is kept."""
+def new_hashed_access_code() -> tuple[str, str]:
+    """Return a new access code and its slow hash, to compute before any write lock is taken."""
     code = new_access_code()
     # shown once: we keep only a slow salted hash
-    case.access_code_hash = hash_secret(normalise_access_code(code))
+    return code, hash_secret(normalise_access_code(code))
+
+
+def issue_access_code(session: Session, case: Case) -> str:
+    """Give a case a new access code and return it; only its slow hash is kept."""
+    code, case.access_code_hash = new_hashed_access_code()
     session.flush()
     return code
 
@@ -154,10 +159,12 @@ def submit_concern(concern: NewConcern, equality: EqualityAnswers) -> Receipt:
     if concern.confidentiality is ConfidentialityLevel.ANONYMOUS:
         concern = replace(concern, contact_name=None, contact_details=None)
     concern = replace(concern, route=Route.ONLINE_PORTAL, received_on=today_in_london())
+    # hashed first: the write transaction holds the database's write lock, so keep it short
+    code, code_hash = new_hashed_access_code()
     with db.write_transaction() as session:
         case = open_case(session, concern)
         case.unread_for_guardian = True
-        code = issue_access_code(session, case)
+        case.access_code_hash = code_hash
         record(session, "portal.submitted", case_id=case.id)
         if equality.given:
             _store_equality_answers(session, equality, concern.received_on)

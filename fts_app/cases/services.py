@@ -371,15 +371,8 @@ def record_escalation(
     reference: str, actor: Viewer, target: EscalationTarget, reason: str, escalated_on: date
 ) -> None:
     """Record that the concern was escalated, to whom and why."""
-    _record_entry(
-        reference,
-        actor,
-        EventKind.ESCALATION,
-        "case.escalated",
-        body=_text(reason, "reason"),
-        category=target.value,
-        effective_on=escalated_on,
-        target=target.value,
+    _record_onward(
+        reference, actor, EventKind.ESCALATION, "case.escalated", target, reason, escalated_on
     )
 
 
@@ -387,14 +380,29 @@ def record_referral(
     reference: str, actor: Viewer, target: EscalationTarget, reason: str, referred_on: date
 ) -> None:
     """Record that the concern was referred elsewhere, to whom and why."""
+    _record_onward(
+        reference, actor, EventKind.REFERRAL, "case.referred", target, reason, referred_on
+    )
+
+
+def _record_onward(
+    reference: str,
+    actor: Viewer,
+    kind: EventKind,
+    action: str,
+    target: EscalationTarget,
+    reason: str,
+    happened_on: date,
+) -> None:
+    """Record that the concern was passed on (escalated or referred), to whom and why."""
     _record_entry(
         reference,
         actor,
-        EventKind.REFERRAL,
-        "case.referred",
+        kind,
+        action,
         body=_text(reason, "reason"),
         category=target.value,
-        effective_on=referred_on,
+        effective_on=happened_on,
         target=target.value,
     )
 

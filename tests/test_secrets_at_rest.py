@@ -19,7 +19,7 @@ from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import NewConcern, open_case
 from fts_app.config import parse_master_keys
 from fts_app.crypto.services import data_key_for
-from fts_app.speakup.services import issue_access_code
+from fts_app.speakup.services import new_hashed_access_code
 from tests.test_encryption_at_rest import FREE_TEXT_FIELDS, canary, raw_database_bytes
 
 PASSWORD = "scan-me-if-you-can-4471"
@@ -64,7 +64,7 @@ def full_journey(backup: Path) -> dict[str, list[bytes]]:
         for name in OPENING_FIELDS[1:]:
             setattr(concern, name, canary(name))
         case = open_case(session, concern, actor_id=guardian.id)
-        access_code = issue_access_code(session, case)
+        access_code, case.access_code_hash = new_hashed_access_code()
     with db.write_transaction() as session:
         stored = session.get(Case, case.id)
         for name in CLOSING_FIELDS:

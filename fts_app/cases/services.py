@@ -179,27 +179,36 @@ FEEDBACK_KINDS = (EventKind.FEEDBACK.value, EventKind.FEEDBACK_NOT_POSSIBLE.valu
 
 def log_concern(actor: Viewer, concern: NewConcern, *, give_access_code: bool) -> LoggedConcern:
     """Record a concern that reached a guardian by any route, assigned to that guardian."""
+    # hashed first: the write transaction holds the database's write lock, so keep it short
+    code, code_hash = _new_hashed_code() if give_access_code else (None, None)
     with db.write_transaction() as session:
         case = open_case(session, concern, actor_id=actor.id)
-        code = _issue_code(session, case, actor) if give_access_code else None
+        if code_hash is not None:
+            _issue_code(session, case, actor, code_hash)
         return LoggedConcern(case.reference, code)
 
 
 def give_access_code(reference: str, actor: Viewer) -> str:
     """Give the person a new access code for the portal; any earlier code stops working."""
+    # hashed first: the write transaction holds the database's write lock, so keep it short
+    code, code_hash = _new_hashed_code()
     with db.write_transaction() as session:
         case = find_visible_case(session, reference, actor)
-        return _issue_code(session, case, actor)
-
-
-def _issue_code(session: Session, case: Case, actor: Viewer) -> str:
-    # imported here: the portal's services build on this module, so a top-level import would loop
-    from fts_app.speakup.services import issue_access_code
-
-    replaced = case.access_code_hash is not None
-    code = issue_access_code(session, case)
-    record(session, "access_code.issued", actor_id=actor.id, case_id=case.id, replaced=replaced)
+        _issue_code(session, case, actor, code_hash)
     return code
+
+
+def _new_hashed_code() -> tuple[str, str]:
+    # imported here: the portal's services build on this module, so a top-level import would loop
+    from fts_app.speakup.services import new_hashed_access_code
+
+    return new_hashed_access_code()
+
+
+def _issue_code(session: Session, case: Case, actor: Viewer, code_hash: str) -> None:
+    replaced = case.access_code_hash is not None
+    case.access_code_hash = code_hash
+    record(session, "access_code.issued", actor_id=actor.id, case_id=case.id, replaced=replaced)
 
 
 def view_case(reference: str, viewer: Viewer) -> Case:

@@ -106,13 +106,6 @@ def new_hashed_access_code() -> tuple[str, str]:
     return code, hash_secret(normalise_access_code(code))
 
 
-def issue_access_code(session: Session, case: Case) -> str:
-    """Give a case a new access code and return it; only its slow hash is kept."""
-    code, case.access_code_hash = new_hashed_access_code()
-    session.flush()
-    return code
-
-
 def active_directorates() -> list[tuple[str, str]]:
     """Return the directorates and sites a concern can be about, as (id, name) by name."""
     rows = db.session().execute(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.models import AuditEvent
@@ -31,6 +33,7 @@ from fts_app.cases.enums import (
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import CaseActionRefused, NewConcern
 from fts_app.cases.timeline import audit_history, timeline
+from fts_app.speakup import services as speakup_services
 from fts_app.speakup.services import normalise_access_code
 
 from .conftest import audit_actions, event_kinds, reload
@@ -401,6 +404,46 @@ def test_a_new_access_code_replaces_the_old_one(
         .all()
     )
     assert [json.loads(detail)["replaced"] for detail in details] == [False, True]
+
+
+@pytest.mark.parametrize(
+    "give_code",
+    [
+        lambda case, user: services.give_access_code(case.reference, user),
+        lambda case, user: services.log_concern(
+            user,
+            NewConcern(Route.PHONE, ConfidentialityLevel.CONFIDENTIAL, date(2026, 11, 2), "Rotas"),
+            give_access_code=True,
+        ),
+    ],
+    ids=["new code for a case", "code for a logged concern"],
+)
+def test_an_access_code_is_hashed_before_the_write_lock_is_taken(
+    make_case: Callable[..., Case],
+    guardian: User,
+    monkeypatch: pytest.MonkeyPatch,
+    give_code: Callable[[Case, User], object],
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    steps: list[str] = []
+    hash_secret = speakup_services.hash_secret
+    write_transaction = db.write_transaction
+
+    def hashing(secret: str) -> str:
+        steps.append("hash")
+        return hash_secret(secret)
+
+    @contextmanager
+    def locking() -> Iterator[Session]:
+        steps.append("lock")
+        with write_transaction() as session:
+            yield session
+        steps.append("unlock")
+
+    monkeypatch.setattr(speakup_services, "hash_secret", hashing)
+    monkeypatch.setattr(db, "write_transaction", locking)
+    give_code(case, guardian)
+    assert steps == ["hash", "lock", "unlock"]
 
 
 def test_the_detriment_check_in_is_only_recorded_after_closure(

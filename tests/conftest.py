@@ -45,10 +45,11 @@ CSRF_FIELD = re.compile(
 @pytest.fixture(autouse=True, scope="session")
 def quick_argon2() -> Iterator[None]:
     """Hash with real argon2id at its lowest cost: the suite hashes hundreds of secrets."""
-    production_hasher = passwords._hasher
+    production_hashers = passwords._hasher, passwords._access_code_hasher
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._access_code_hasher = passwords._hasher
     yield
-    passwords._hasher = production_hasher
+    passwords._hasher, passwords._access_code_hasher = production_hashers
 
 
 @pytest.fixture(scope="session")

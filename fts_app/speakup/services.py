@@ -15,7 +15,7 @@ from fts_app import db
 from fts_app.admin.models import Directorate
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
-from fts_app.auth.passwords import hash_secret, secret_matches
+from fts_app.auth.passwords import hash_access_code, secret_matches
 from fts_app.cases.enums import (
     CaseStatus,
     CheckInResult,
@@ -103,7 +103,7 @@ def new_hashed_access_code() -> tuple[str, str]:
     """Return a new access code and its slow hash, to compute before any write lock is taken."""
     code = new_access_code()
     # shown once: we keep only a slow salted hash
-    return code, hash_secret(normalise_access_code(code))
+    return code, hash_access_code(normalise_access_code(code))
 
 
 def active_directorates() -> list[tuple[str, str]]:
@@ -186,7 +186,7 @@ def _unused_equality_id(session: Session) -> int:
 @cache
 def _decoy_hash() -> str:
     # Checked when the reference is unknown, so that answer takes as long as a wrong code.
-    return hash_secret(normalise_access_code(new_access_code()))
+    return hash_access_code(normalise_access_code(new_access_code()))
 
 
 def open_follow_up(reference: str, access_code: str) -> str:

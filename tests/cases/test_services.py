@@ -426,12 +426,12 @@ def test_an_access_code_is_hashed_before_the_write_lock_is_taken(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     steps: list[str] = []
-    hash_secret = speakup_services.hash_secret
+    new_hashed_access_code = speakup_services.new_hashed_access_code
     write_transaction = db.write_transaction
 
-    def hashing(secret: str) -> str:
+    def hashing() -> tuple[str, str]:
         steps.append("hash")
-        return hash_secret(secret)
+        return new_hashed_access_code()
 
     @contextmanager
     def locking() -> Iterator[Session]:
@@ -440,7 +440,7 @@ def test_an_access_code_is_hashed_before_the_write_lock_is_taken(
             yield session
         steps.append("unlock")
 
-    monkeypatch.setattr(speakup_services, "hash_secret", hashing)
+    monkeypatch.setattr(speakup_services, "new_hashed_access_code", hashing)
     monkeypatch.setattr(db, "write_transaction", locking)
     give_code(case, guardian)
     assert steps == ["hash", "lock", "unlock"]

@@ -12,6 +12,8 @@ import pytest
 from flask import Flask, flash, render_template, render_template_string
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
+from fts_app import components
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = REPO_ROOT / "templates"
 STATIC_DIR = REPO_ROOT / "fts_app" / "static"
@@ -144,6 +146,7 @@ def make_layout_app() -> Flask:
         [FileSystemLoader(TEMPLATES_DIR), PackageLoader("nhsuk_frontend_jinja")]
     )
     app.add_template_global(lambda: NONCE, "csp_nonce")
+    components.init_app(app)
     return app
 
 

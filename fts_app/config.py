@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 MASTER_KEY_FILE = "master_keys"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -85,7 +87,7 @@ def _environment_settings() -> dict[str, Any]:
 
 
 def ensure_instance_folder(instance_path: Path) -> None:
-    """Create the instance folder, readable by the owner only."""
+    """Create the instance folder, or make an existing one, readable by the owner only."""
     try:
         instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
@@ -93,6 +95,40 @@ def ensure_instance_folder(instance_path: Path) -> None:
             f"Cannot create the instance folder {instance_path}: {error.strerror}. "
             "Set FTS_INSTANCE_PATH to a writable folder."
         ) from error
+    # A checkout already holds instance/ (for its README), made with the usual 0755.
+    _make_private(instance_path, 0o700, "instance folder")
+
+
+def _make_private(path: Path, private_mode: int, what: str) -> None:
+    if path.stat().st_mode & 0o077 == 0:
+        return
+    try:
+        path.chmod(private_mode)
+    except OSError as error:
+        raise ConfigurationError(
+            f"The {what} {path} can be read by other users and cannot be made private: "
+            f"{error.strerror}. Run chmod {private_mode:o} on it as its owner."
+        ) from error
+
+
+def make_sqlite_file_private(url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite does, and tighten an existing one.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:" or parsed.query.get("uri"):
+        return
+    path = Path(parsed.database)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # SQLite's own error says why the file cannot be opened there
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            _make_private(file, 0o600, "database file")
 
 
 def default_database_url(instance_path: Path) -> str:

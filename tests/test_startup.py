@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,70 @@ def test_first_start_creates_private_secrets(tmp_path: Path, sqlite_template: Pa
     for name in ("master_keys", "secret_key", "audit_key"):
         assert (instance / name).stat().st_mode & 0o777 == 0o600
     assert (instance / "fts.sqlite3").exists()
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """Run with the common 022 umask, under which new files are world-readable by default."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_first_start_creates_a_private_database_and_wal_files(
+    tmp_path: Path, sqlite_template: Path, usual_umask: None
+) -> None:
+    instance = tmp_path / "fresh"
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    # the start-up check's connection stays in the pool, so SQLite's WAL files exist now
+    for name in ("fts.sqlite3", "fts.sqlite3-wal", "fts.sqlite3-shm"):
+        assert (instance / name).stat().st_mode & 0o777 == 0o600, name
+    app.extensions["fts_engine"].dispose()
+
+
+def test_an_existing_instance_folder_is_made_private(
+    tmp_path: Path, sqlite_template: Path, usual_umask: None
+) -> None:
+    instance = tmp_path / "checkout-instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    create_app({"INSTANCE_PATH": str(instance)}).extensions["fts_engine"].dispose()
+    assert instance.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_existing_world_readable_database_is_made_private(
+    tmp_path: Path, sqlite_template: Path, master_key: str
+) -> None:
+    database = tmp_path / "shared.sqlite3"
+    shutil.copy(sqlite_template, database)
+    database.chmod(0o644)
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": f"sqlite:///{database}",
+            "MASTER_KEYS": master_key,
+        }
+    )
+    app.extensions["fts_engine"].dispose()
+    assert database.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_instance_folder_that_cannot_be_made_private_stops_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instance = tmp_path / "someone-elses"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+
+    # Only another user's folder refuses chmod, and the tests may run as root.
+    def refuse(path: Path, mode: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    with pytest.raises(ConfigurationError, match="cannot be made private") as raised:
+        create_app({"INSTANCE_PATH": str(instance)})
+    assert "\n" not in str(raised.value)
+    assert "chmod 700" in str(raised.value)
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app: Flask) -> None:

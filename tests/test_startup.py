@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 
 from fts_app import create_app
+from fts_app.auth.enums import Role
 from fts_app.config import ConfigurationError
 from fts_app.crypto.keyring import generate_master_key
 
@@ -121,23 +122,50 @@ def test_bad_configuration_stops_start_up_with_one_line(
     assert "\n" not in str(raised.value)
 
 
-def test_keys_that_cannot_open_existing_cases_stop_start_up(
+EXISTING_ENCRYPTED_DATA = [
+    pytest.param(lambda make_case, make_user: make_case(), "1 case", id="a case"),
+    pytest.param(
+        lambda make_case, make_user: make_user(Role.GUARDIAN),
+        "1 two-factor secret",
+        id="a staff account's two-factor secret",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make_data", "described"), EXISTING_ENCRYPTED_DATA)
+def test_keys_that_cannot_open_existing_data_stop_start_up(
     app_config: dict[str, Any],
     make_case,  # type: ignore[no-untyped-def]
+    make_user,  # type: ignore[no-untyped-def]
+    make_data,  # type: ignore[no-untyped-def]
+    described: str,
 ) -> None:
-    make_case()
-    with pytest.raises(ConfigurationError, match="protects 1 case"):
+    make_data(make_case, make_user)
+    with pytest.raises(ConfigurationError, match=f"protects {described}"):
         create_app({**app_config, "MASTER_KEYS": generate_master_key()})
 
 
+@pytest.mark.parametrize(("make_data", "described"), EXISTING_ENCRYPTED_DATA)
 def test_no_new_key_is_made_over_data_encrypted_with_another(
     app_config: dict[str, Any],
     make_case,  # type: ignore[no-untyped-def]
+    make_user,  # type: ignore[no-untyped-def]
+    make_data,  # type: ignore[no-untyped-def]
+    described: str,
 ) -> None:
-    make_case()
+    make_data(make_case, make_user)
     with pytest.raises(ConfigurationError, match="no master key is configured"):
         create_app({**app_config, "MASTER_KEYS": None})
     assert not (Path(app_config["INSTANCE_PATH"]) / "master_keys").exists()
+
+
+def test_a_new_key_is_made_when_only_board_members_exist(
+    app_config: dict[str, Any],
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    make_user(Role.BOARD)  # board members sign in without a two-factor secret
+    create_app({**app_config, "MASTER_KEYS": None}).extensions["fts_engine"].dispose()
+    assert (Path(app_config["INSTANCE_PATH"]) / "master_keys").exists()
 
 
 def test_the_command_line_prints_one_line_and_no_traceback(tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
+from fts_app.auth.models import User
 from fts_app.config import (
     MASTER_KEY_FILE,
     ConfigurationError,
@@ -33,7 +35,22 @@ def load_keyring(configured: str | None, instance_path: Path, engine: Engine) ->
     return keyring
 
 
-def _wrapping_key_counts(engine: Engine) -> dict[str, int]:
+def _what_each_key_protects(engine: Engine) -> dict[str, str]:
+    """Describe, for each master key id in use, the existing data only that key opens."""
+    cases = _case_key_counts(engine)
+    seeds = _two_factor_secret_counts(engine)
+    described = {}
+    for key_id in sorted(cases.keys() | seeds.keys()):
+        parts = []
+        if cases.get(key_id):
+            parts.append(f"{cases[key_id]} case(s)")
+        if seeds.get(key_id):
+            parts.append(f"{seeds[key_id]} two-factor secret(s)")
+        described[key_id] = " and ".join(parts)
+    return described
+
+
+def _case_key_counts(engine: Engine) -> dict[str, int]:
     if not inspect(engine).has_table(CaseKey.__tablename__):
         return {}
     with engine.connect() as connection:
@@ -43,18 +60,30 @@ def _wrapping_key_counts(engine: Engine) -> dict[str, int]:
         return {key_id: count for key_id, count in rows}
 
 
+def _two_factor_secret_counts(engine: Engine) -> dict[str, int]:
+    # The sealing key is named only in each ciphertext's header, so read them all: one per
+    # staff account, a few hundred at most.
+    if not inspect(engine).has_table(User.__tablename__):
+        return {}
+    with engine.connect() as connection:
+        sealed_secrets = connection.scalars(
+            select(User.totp_secret_ciphertext).where(User.totp_secret_ciphertext.is_not(None))
+        )
+        return dict(Counter(Keyring.wrapped_by(sealed).hex() for sealed in sealed_secrets))
+
+
 def _refuse_new_key_over_existing_data(engine: Engine) -> None:
-    if _wrapping_key_counts(engine):
+    if _what_each_key_protects(engine):
         raise ConfigurationError(
-            "The database holds encrypted cases but no master key is configured. "
-            "Restore the instance folder's master_keys file or set FTS_MASTER_KEYS."
+            "The database holds encrypted cases or two-factor secrets but no master key is "
+            "configured. Restore the instance folder's master_keys file or set FTS_MASTER_KEYS."
         )
 
 
 def _check_keys_open_existing_data(keyring: Keyring, engine: Engine) -> None:
-    for key_id, count in sorted(_wrapping_key_counts(engine).items()):
+    for key_id, protected in _what_each_key_protects(engine).items():
         if not keyring.has_key(bytes.fromhex(key_id)):
             raise ConfigurationError(
-                f"Master key {key_id} protects {count} case(s) but is not configured. "
+                f"Master key {key_id} protects {protected} but is not configured. "
                 "Add it back to FTS_MASTER_KEYS (after the current key) or the master_keys file."
             )

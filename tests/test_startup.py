@@ -182,3 +182,19 @@ def test_the_command_line_prints_one_line_and_no_traceback(tmp_path: Path) -> No
     assert result.stderr.strip().count("\n") == 0
     assert "Traceback" not in result.stderr
     assert "keys generate" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--port"], ["--port", "--demo"], ["--port="], ["--port", "eighty"]],
+)
+def test_scripts_run_without_a_port_number_says_how_to_give_one(arguments: list[str]) -> None:
+    result = subprocess.run(
+        [str(REPOSITORY / "scripts" / "run"), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--port needs a port number, e.g. --port 8080" in result.stderr
+    assert "unbound variable" not in result.stderr

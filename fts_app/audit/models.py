@@ -42,3 +42,6 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, default=HEAD_ROW_ID)
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
     last_hmac: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    #: HMAC of the two columns above under the audit key, so the head cannot be moved back
+    #: without it; empty until the first entry written since heads were sealed
+    seal: Mapped[str | None] = mapped_column(String(64))

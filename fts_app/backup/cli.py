@@ -27,6 +27,10 @@ def create_command(path: Path) -> None:
         f"Encrypted under master key {summary.master_key_id}: it can only be restored where "
         "that key is configured, so keep the master keys safe and apart from the backups."
     )
+    click.echo(
+        f"Audit trail head: {summary.audit_head}. `flask --app wsgi audit verify --backup "
+        f"{path}` checks that the trail still reaches it."
+    )
 
 
 @backup_cli.command("restore")

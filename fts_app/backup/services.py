@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.models import HEAD_ROW_ID, AuditEvent, AuditHead
-from fts_app.audit.services import verify
+from fts_app.audit.services import HeadMark, missing_since, verify
 from fts_app.auth.models import User
 from fts_app.backup.archive import ArchiveError, ArchiveWriter, read_archive
 from fts_app.cases.models import Case
@@ -63,6 +63,8 @@ class BackupSummary:
 
     rows: dict[str, int]
     master_key_id: str = ""
+    #: where the audit trail ended when the backup was taken
+    audit_head: HeadMark | None = None
 
     def describe(self) -> str:
         """Name the counts operators check: cases, messages, audit entries."""
@@ -89,14 +91,15 @@ def create_backup(path: Path) -> BackupSummary:
         raise BackupError(f"Cannot write {path}: {error.strerror}.") from error
     try:
         with os.fdopen(descriptor, "wb") as handle, snapshot() as connection:
+            audit_head = _audit_head(connection)
             with ArchiveWriter(handle, keyring()) as archive:
-                rows = _write_tables(connection, archive)
+                rows = _write_tables(connection, archive, audit_head)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    return BackupSummary(rows=rows, master_key_id=archive.master_key_id)
+    return BackupSummary(rows=rows, master_key_id=archive.master_key_id, audit_head=audit_head)
 
 
 @contextmanager
@@ -134,7 +137,16 @@ def _line(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode() + b"\n"
 
 
-def _write_tables(connection: Connection, archive: ArchiveWriter) -> dict[str, int]:
+def _audit_head(connection: Connection) -> HeadMark:
+    head = connection.execute(
+        select(AuditHead.last_sequence, AuditHead.last_hmac).where(AuditHead.id == HEAD_ROW_ID)
+    ).one()
+    return HeadMark(head.last_sequence, head.last_hmac)
+
+
+def _write_tables(
+    connection: Connection, archive: ArchiveWriter, audit_head: HeadMark
+) -> dict[str, int]:
     archive.write(
         _line(
             {
@@ -143,6 +155,9 @@ def _write_tables(connection: Connection, archive: ArchiveWriter) -> dict[str, i
                 "database": connection.dialect.name,
                 "schema": _schema_revisions(connection),
                 "audit_key_id": audit_key_id(),
+                # authenticated with the rest: `audit verify --backup` checks the live trail
+                # still reaches it, so cutting the trail back shows outside the database
+                "audit_head": str(audit_head),
             }
         )
     )
@@ -177,13 +192,37 @@ def _encode(value: Any) -> Any:
 
 def restore_backup(path: Path) -> BackupSummary:
     """Restore a backup into an empty database in one transaction, then verify the audit chain."""
+    with _reading(path, consequence=" Nothing was restored.") as records:
+        return _restore(records)
+
+
+def recorded_audit_head(path: Path) -> HeadMark:
+    """Return where the audit trail ended when the backup at `path` was taken."""
+    with _reading(path) as records:
+        manifest = next(records, None)
+        _check_manifest(manifest)
+    head = _manifest_audit_head(manifest)
+    if head is None:
+        raise BackupError(f"{path} was made before backups recorded the audit trail's head.")
+    return head
+
+
+@contextmanager
+def _reading(path: Path, consequence: str = "") -> Iterator[Iterator[Any]]:
+    records = _records_of(path)
     try:
-        with path.open("rb") as handle:
-            return _restore(_records(read_archive(handle, keyring())))
+        yield records
     except FileNotFoundError as error:
-        raise BackupError(f"There is no backup file at {path}.") from error
+        raise BackupError(f"There is no backup file at {path}.{consequence}") from error
     except ArchiveError as error:
-        raise BackupError(f"{error} Nothing was restored.") from error
+        raise BackupError(f"{error}{consequence}") from error
+    finally:
+        records.close()
+
+
+def _records_of(path: Path) -> Iterator[Any]:
+    with path.open("rb") as handle:
+        yield from _records(read_archive(handle, keyring()))
 
 
 def _records(pieces: Iterator[bytes]) -> Iterator[Any]:
@@ -207,23 +246,35 @@ def _restore(records: Iterator[Any]) -> BackupSummary:
         if not db.is_sqlite():
             _reset_sequences(session)
         _check_master_keys(session)
-        report = verify(session)
-        if not report.intact:
-            raise BackupError(
-                f"The restored audit trail does not verify (entry {report.broken_at}: "
-                f"{report.reason}). Nothing was restored."
-            )
+        _check_restored_audit_trail(session, _manifest_audit_head(manifest))
     return BackupSummary(rows=rows)
 
 
 def _check_manifest(manifest: Any) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("The backup's contents are not in the expected format.")
+        raise ArchiveError("The backup's contents are not in the expected format.")
     if manifest.get("audit_key_id") != audit_key_id():
-        raise BackupError(
+        raise ArchiveError(
             "The backup's audit trail was signed with a different audit key, so it could not be "
             "verified here. Set FTS_AUDIT_KEY (or the instance folder's audit_key file) to the "
-            "original installation's key. Nothing was restored."
+            "original installation's key."
+        )
+
+
+def _manifest_audit_head(manifest: dict[str, Any]) -> HeadMark | None:
+    recorded = manifest.get("audit_head")
+    return None if recorded is None else HeadMark.parse(recorded)
+
+
+def _check_restored_audit_trail(session: Session, recorded: HeadMark | None) -> None:
+    report = verify(session)
+    if not report.intact:
+        problem: str | None = f"entry {report.broken_at}: {report.reason}"
+    else:
+        problem = missing_since(session, recorded) if recorded else None
+    if problem:
+        raise BackupError(
+            f"The restored audit trail does not verify ({problem}). Nothing was restored."
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -10,20 +11,23 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text, update
 
 from fts_app import create_app, db
 from fts_app.admin.models import Directorate
 from fts_app.admin.services import get_settings
-from fts_app.audit.services import record, verify
+from fts_app.audit.models import AuditEvent, AuditHead
+from fts_app.audit.services import HeadMark, record, verify
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
+from fts_app.backup.archive import ArchiveWriter, read_archive
 from fts_app.backup.services import BackupError, create_backup, restore_backup
 from fts_app.cases.enums import ConfidentialityLevel, Element, EventKind, Route
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import NewConcern, open_case
 from fts_app.crypto.keyring import generate_master_key
 from fts_app.crypto.models import CaseKey
+from fts_app.crypto.services import keyring
 from fts_app.models import Base
 
 CANARY = "CANARY-BACKUP-5e1d0c"
@@ -69,6 +73,35 @@ def every_row() -> dict[str, list[tuple[Any, ...]]]:
 
 def count(model: type[Base]) -> int:
     return db.session().scalar(select(func.count()).select_from(model)) or 0
+
+
+def json_manifest(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return json.loads(next(read_archive(handle, keyring())).split(b"\n")[0])
+
+
+def rewrite_manifest(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Re-seal a backup with its manifest changed, as only a holder of the master key could."""
+    with path.open("rb") as handle:
+        lines = b"".join(read_archive(handle, keyring())).split(b"\n")
+    manifest = json.loads(lines[0])
+    change(manifest)
+    with path.open("wb") as handle, ArchiveWriter(handle, keyring()) as archive:
+        archive.write(b"\n".join([json.dumps(manifest).encode(), *lines[1:]]))
+
+
+def current_audit_head() -> dict[str, Any]:
+    return db.session().execute(select(AuditHead.__table__)).one()._asdict()
+
+
+def put_back_an_earlier_audit_head(head: dict[str, Any]) -> None:
+    """Cut the trail back to `head`, putting back its row as it was, seal and all."""
+    with db.engine().begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(delete(AuditEvent).where(AuditEvent.sequence > head["last_sequence"]))
+        connection.execute(update(AuditHead.__table__).values(head))
+    db.session().close()
 
 
 @pytest.fixture
@@ -259,3 +292,60 @@ def test_a_backup_taken_while_cases_are_being_written_is_consistent(
         received = select(func.count()).where(CaseEvent.kind == EventKind.RECEIVED.value)
         assert db.session().scalar(received) == cases
         assert verify(db.session()).entries == cases
+
+
+def test_a_backup_records_the_audit_head_and_a_restore_reaches_it(
+    app: Flask, make_case, make_user, backup_path: Path, restored_app: Flask
+) -> None:  # type: ignore[no-untyped-def]
+    fill_database(make_case, make_user)
+    backup_path.parent.mkdir()
+    summary = create_backup(backup_path)
+    assert summary.audit_head == verify(db.session()).head
+    created = app.test_cli_runner().invoke(args=["backup", "create", str(backup_path) + "2"])
+    assert f"Audit trail head: {summary.audit_head}" in created.output
+    with restored_app.app_context():
+        restore_backup(backup_path)
+        assert verify(db.session()).head == summary.audit_head
+
+
+def test_audit_verify_with_a_backup_catches_the_trail_cut_back_to_before_it(
+    app: Flask, make_case, make_user, backup_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    fill_database(make_case, make_user)
+    earlier_head = current_audit_head()
+    with db.write_transaction() as session:
+        record(session, "case.viewed")
+    backup_path.parent.mkdir()
+    create_backup(backup_path)
+    verify_against_backup = ["audit", "verify", "--backup", str(backup_path)]
+    assert app.test_cli_runner().invoke(args=verify_against_backup).exit_code == 0
+    put_back_an_earlier_audit_head(earlier_head)
+    assert verify(db.session()).intact
+    result = app.test_cli_runner().invoke(args=verify_against_backup)
+    assert result.exit_code == 1
+    expected = f"entry {earlier_head['last_sequence'] + 1}, seen earlier, is missing"
+    assert expected in result.output
+
+
+def test_a_restore_refuses_a_trail_that_does_not_reach_the_head_the_backup_recorded(
+    app: Flask, filled_backup: Path, restored_app: Flask
+) -> None:
+    head = HeadMark.parse(json_manifest(filled_backup)["audit_head"])
+    later = HeadMark(head.sequence + 1, head.hmac)
+    rewrite_manifest(filled_backup, lambda manifest: manifest.update(audit_head=str(later)))
+    with restored_app.app_context():
+        with pytest.raises(BackupError, match=f"entry {later.sequence}, seen earlier, is missing"):
+            restore_backup(filled_backup)
+        assert count(Case) == 0
+
+
+def test_a_backup_from_before_it_recorded_the_audit_head_still_restores(
+    app: Flask, filled_backup: Path, restored_app: Flask
+) -> None:
+    rewrite_manifest(filled_backup, lambda manifest: manifest.pop("audit_head"))
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--backup", str(filled_backup)])
+    assert (
+        result.exit_code == 1 and "before backups recorded the audit trail's head" in result.output
+    )
+    with restored_app.app_context():
+        assert restore_backup(filled_backup).rows["cases"] == 2

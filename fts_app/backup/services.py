@@ -1,9 +1,10 @@
 """Consistent, encrypted backups of every table, and restoring them into an empty database.
 
 A backup is JSON lines: a manifest, then for each table (parents before children) a line
-naming its columns, one line per row and a closing count. It is read from one snapshot, so
-it is consistent while the app keeps serving: SQLite's online backup copies the database
-first; PostgreSQL reads every table in one repeatable-read transaction.
+naming its columns, one line per row and a closing count. Every table is read in one
+transaction, so the backup is one consistent moment while the app keeps serving: a
+repeatable-read transaction on PostgreSQL; on SQLite, a read transaction keeps its snapshot in
+the write-ahead log while writers go on.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ import base64
 import hashlib
 import json
 import os
-import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -27,7 +26,6 @@ from sqlalchemy import (
     Column,
     Connection,
     Table,
-    create_engine,
     delete,
     func,
     insert,
@@ -105,32 +103,14 @@ def create_backup(path: Path) -> BackupSummary:
 @contextmanager
 def snapshot() -> Iterator[Connection]:
     """Yield a connection that sees one consistent moment of the database."""
-    engine = db.engine()
-    if engine.dialect.name == "sqlite":
-        with _sqlite_copy() as connection:
-            yield connection
-        return
-    options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
-    with engine.connect().execution_options(**options) as connection, connection.begin():
+    if db.is_sqlite():
+        # Read in place, in one transaction the write-ahead log keeps whole while writers go on:
+        # a copy to read from would put the data unencrypted on disk, left there if killed.
+        options: dict[str, Any] = {}
+    else:
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    with db.engine().connect().execution_options(**options) as connection, connection.begin():
         yield connection
-
-
-@contextmanager
-def _sqlite_copy() -> Iterator[Connection]:
-    with tempfile.TemporaryDirectory(prefix="fts-backup-") as folder:
-        copy_path = Path(folder) / "snapshot.sqlite3"
-        source = db.engine().raw_connection()
-        try:
-            with closing(sqlite3.connect(copy_path)) as copy:
-                source.driver_connection.backup(copy)  # type: ignore[union-attr]
-        finally:
-            source.close()
-        engine = create_engine(f"sqlite:///{copy_path}")
-        try:
-            with engine.connect() as connection:
-                yield connection
-        finally:
-            engine.dispose()
 
 
 def _line(value: Any) -> bytes:

@@ -84,6 +84,7 @@ ROW_QUERY = select(
     Case.acknowledged_on,
     Case.first_feedback_due_on,
     Case.first_feedback_on,
+    Case.feedback_not_possible_on,
 ).select_from(Case)
 
 
@@ -153,12 +154,19 @@ def page_count(total: int) -> int:
 
 
 def overdue(today: date) -> ColumnElement[bool]:
-    """Match open cases with acknowledgement or first feedback past its due day and not done."""
+    """Match open cases with acknowledgement or first feedback past its due day and not done.
+
+    Finding that feedback could not be given stops the first feedback clock, as on the case page.
+    """
     return and_(
         Case.status.in_(OPEN_STATUSES),
         or_(
             and_(Case.acknowledged_on.is_(None), Case.acknowledge_due_on < today),
-            and_(Case.first_feedback_on.is_(None), Case.first_feedback_due_on < today),
+            and_(
+                Case.first_feedback_on.is_(None),
+                Case.feedback_not_possible_on.is_(None),
+                Case.first_feedback_due_on < today,
+            ),
         ),
     )
 

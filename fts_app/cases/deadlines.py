@@ -69,6 +69,8 @@ class ClockState(Enum):
     """Where one step of the feedback loop stands on a given day."""
 
     DONE = "done"
+    #: the step could not be taken (no way to reach the person), which stops its clock too
+    NOT_POSSIBLE = "not-possible"
     DUE = "due"
     DUE_TODAY = "due-today"
     OVERDUE = "overdue"
@@ -96,8 +98,20 @@ class Clock:
         return bool(self.done_on and self.due_on and self.done_on > self.due_on)
 
 
-def clock(due_on: date | None, done_on: date | None, *, today: date, case_open: bool) -> Clock:
-    """Return a step's clock: overdue once the due day has passed with the step not done."""
+def clock(
+    due_on: date | None,
+    done_on: date | None,
+    *,
+    today: date,
+    case_open: bool,
+    not_possible_on: date | None = None,
+) -> Clock:
+    """Return a step's clock: overdue once the due day has passed with the step not done.
+
+    Finding the step could not be taken stops the clock too, unless it was done earlier.
+    """
+    if not_possible_on is not None and (done_on is None or not_possible_on < done_on):
+        return Clock(ClockState.NOT_POSSIBLE, due_on, not_possible_on)
     if done_on is not None:
         state = ClockState.DONE
     elif not case_open:
@@ -121,6 +135,7 @@ class HasClocks(Protocol):
     acknowledged_on: date | None
     first_feedback_due_on: date | None
     first_feedback_on: date | None
+    feedback_not_possible_on: date | None
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,10 @@ def case_clocks(case: HasClocks, today: date) -> CaseClocks:
             case.acknowledge_due_on, case.acknowledged_on, today=today, case_open=case_open
         ),
         first_feedback=clock(
-            case.first_feedback_due_on, case.first_feedback_on, today=today, case_open=case_open
+            case.first_feedback_due_on,
+            case.first_feedback_on,
+            today=today,
+            case_open=case_open,
+            not_possible_on=case.feedback_not_possible_on,
         ),
     )

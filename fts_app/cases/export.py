@@ -112,6 +112,7 @@ def _dates(case: Case) -> list[tuple[str, str]]:
         ("Acknowledged", case.acknowledged_on),
         ("First feedback due", case.first_feedback_due_on),
         ("First feedback given", case.first_feedback_on),
+        ("Feedback found not possible", case.feedback_not_possible_on),
         ("Substantive feedback due", case.substantive_feedback_due_on),
         ("Closed", case.closed_on),
         ("Detriment check-in due", case.detriment_check_in_due_on),

@@ -344,6 +344,9 @@ class FeedbackNotPossibleForm(CaseEntryForm):
         "Enter why feedback could not be given",
         description="For example, an anonymous letter with no way to reply.",
     )
+    decided_on = past_date(
+        "Date you found it could not be given", "Enter the date you found it could not be given"
+    )
 
 
 class DetrimentForm(CaseEntryForm):

@@ -41,6 +41,7 @@ LIST_COLUMNS = (
     "acknowledged_on",
     "first_feedback_due_on",
     "first_feedback_on",
+    "feedback_not_possible_on",
     "unread_for_guardian",
 )
 
@@ -71,6 +72,9 @@ class Case(Base):
     received_on: Mapped[date] = mapped_column(Date)
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
     first_feedback_on: Mapped[date | None] = mapped_column(Date)
+    #: the day the guardian found no feedback could be given (an anonymous letter with no way
+    #: to reply): it stops the first feedback clock as giving feedback would
+    feedback_not_possible_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     acknowledge_due_on: Mapped[date | None] = mapped_column(Date)
     first_feedback_due_on: Mapped[date | None] = mapped_column(Date)

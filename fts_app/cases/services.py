@@ -438,14 +438,23 @@ def record_feedback(
     )
 
 
-def record_feedback_not_possible(reference: str, actor: Viewer, reason: str) -> None:
-    """Record why feedback could not be given (for example, an anonymous letter)."""
+def record_feedback_not_possible(
+    reference: str, actor: Viewer, reason: str, decided_on: date
+) -> None:
+    """Record why feedback could not be given (an anonymous letter); it stops the first clock."""
+
+    def apply(_session: Session, case: Case) -> None:
+        if case.feedback_not_possible_on is None or decided_on < case.feedback_not_possible_on:
+            case.feedback_not_possible_on = decided_on
+
     _record_entry(
         reference,
         actor,
         EventKind.FEEDBACK_NOT_POSSIBLE,
         "case.feedback_not_possible",
         body=_text(reason, "reason"),
+        effective_on=decided_on,
+        apply=apply,
     )
 
 

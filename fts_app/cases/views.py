@@ -349,7 +349,9 @@ ENTRIES: dict[str, Entry] = {
         "Record that feedback could not be given",
         "Record reason",
         "Reason recorded",
-        lambda ref, user, form: services.record_feedback_not_possible(ref, user, form.reason.data),
+        lambda ref, user, form: services.record_feedback_not_possible(
+            ref, user, form.reason.data, form.decided_on.data
+        ),
     ),
     "detriment": Entry(
         DetrimentForm,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -207,11 +207,19 @@ def days_taken(session: Session, done_on: DateColumn, quarter: Quarter) -> Count
     return Counter({taken: count for taken, count in rows})
 
 
+#: another record that also completes a step: finding that feedback could not be given (an
+#: anonymous letter with no way to reply) stops the first feedback clock as giving it would
+ALSO_DONE_ON: dict[str, tuple[DateColumn, ...]] = {
+    Case.first_feedback_on.key: (Case.feedback_not_possible_on,)
+}
+
+
 def deadline_outcome(
     session: Session, due_on: DateColumn, done_on: DateColumn, first: date, last: date
 ) -> DeadlineOutcome:
     """Count the deadlines falling due from first to last, and those met by their due day."""
-    met = and_(done_on.is_not(None), done_on <= due_on)
+    done_by = (done_on, *ALSO_DONE_ON.get(done_on.key, ()))
+    met = or_(*(and_(day.is_not(None), day <= due_on) for day in done_by))
     row = session.execute(
         select(func.count(), _count_where(met)).where(due_on.between(first, last))
     ).one()

@@ -26,7 +26,9 @@ def feedback(reference: str, user: User) -> None:
 
 
 def feedback_not_possible(reference: str, user: User) -> None:
-    services.record_feedback_not_possible(reference, user, "Anonymous letter, no way to reply")
+    services.record_feedback_not_possible(
+        reference, user, "Anonymous letter, no way to reply", date(2026, 9, 20)
+    )
 
 
 def note(reference: str, user: User) -> None:

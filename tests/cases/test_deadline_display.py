@@ -39,6 +39,31 @@ def test_clock_states(
     assert shown.overdue is (state is ClockState.OVERDUE)
 
 
+#: feedback given, feedback found not possible, case open -> the clock's state and day on TODAY
+NOT_POSSIBLE_RULES = [
+    (None, date(2026, 11, 20), True, ClockState.NOT_POSSIBLE, date(2026, 11, 20)),
+    (None, date(2026, 11, 20), False, ClockState.NOT_POSSIBLE, date(2026, 11, 20)),
+    # the person got in touch later and heard back: the clock had already stopped
+    (date(2026, 11, 24), date(2026, 11, 20), True, ClockState.NOT_POSSIBLE, date(2026, 11, 20)),
+    (date(2026, 11, 20), date(2026, 11, 24), True, ClockState.DONE, date(2026, 11, 20)),
+    (date(2026, 11, 20), date(2026, 11, 20), True, ClockState.DONE, date(2026, 11, 20)),
+]
+
+
+@pytest.mark.parametrize(
+    ("given_on", "not_possible_on", "case_open", "state", "stopped_on"), NOT_POSSIBLE_RULES
+)
+def test_finding_feedback_not_possible_stops_the_clock(
+    given_on: date | None,
+    not_possible_on: date,
+    case_open: bool,
+    state: ClockState,
+    stopped_on: date,
+) -> None:
+    shown = clock(DUE, given_on, today=TODAY, case_open=case_open, not_possible_on=not_possible_on)
+    assert (shown.state, shown.done_on, shown.overdue) == (state, stopped_on, False)
+
+
 @pytest.mark.parametrize(
     ("due_on", "done_on", "late"),
     [(DUE, date(2026, 11, 26), True), (DUE, DUE, False), (DUE, date(2026, 11, 1), False)],
@@ -82,6 +107,15 @@ OVERDUE_RULES = [
             "acknowledged_on": DUE,
             "first_feedback_due_on": DUE,
             "first_feedback_on": TODAY,
+        },
+        False,
+    ),
+    (
+        {
+            "status": "in-progress",
+            "acknowledged_on": DUE,
+            "first_feedback_due_on": DUE,
+            "feedback_not_possible_on": TODAY,
         },
         False,
     ),

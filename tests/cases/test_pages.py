@@ -281,6 +281,12 @@ def test_the_case_page_shows_the_timeline_with_who_and_when(
             "done_on-day",
             "must be on or after the day the concern was received, 14 September 2026",
         ),
+        (
+            "feedback-not-possible",
+            {"reason": "Anonymous letter"},
+            "decided_on-day",
+            "Enter the date you found it could not be given",
+        ),
     ],
 )
 def test_bad_entries_are_named_at_the_field(
@@ -297,6 +303,36 @@ def test_bad_entries_are_named_at_the_field(
     assert f'href="#{field}"' in html
     assert html.count(message) == 2
     assert event_kinds(case) == [EventKind.RECEIVED.value]
+
+
+def test_feedback_found_not_possible_stops_the_first_feedback_clock_on_every_page(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(
+        actor_id=guardian.id,
+        received_on=date(2026, 9, 14),
+        acknowledged_on=date(2026, 9, 14),
+        status="in-progress",
+    )
+    assert "<strong>1</strong> overdue" in page_text(signed_in.get("/cases"))
+    response = submit_form(
+        signed_in,
+        f"/cases/{case.reference}/feedback-not-possible",
+        {
+            "reason": "Anonymous letter, no way to reply",
+            "decided_on-day": "15",
+            "decided_on-month": "9",
+            "decided_on-year": "2026",
+        },
+    )
+    assert response.status_code == 302
+    for html in (
+        page_text(signed_in.get(f"/cases/{case.reference}")),
+        page_text(signed_in.get("/cases")),
+    ):
+        assert "Feedback not possible 15 September 2026" in html
+        assert "fts-overdue" not in html
+    assert "<strong>0</strong> overdue" in page_text(signed_in.get("/cases"))
 
 
 def test_closing_without_feedback_explains_and_changes_nothing(
@@ -321,7 +357,14 @@ def test_closing_after_feedback(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     submit_form(
-        signed_in, f"/cases/{case.reference}/feedback-not-possible", {"reason": "Anonymous letter"}
+        signed_in,
+        f"/cases/{case.reference}/feedback-not-possible",
+        {
+            "reason": "Anonymous letter",
+            "decided_on-day": "14",
+            "decided_on-month": "9",
+            "decided_on-year": "2026",
+        },
     )
     response = submit_form(
         signed_in,

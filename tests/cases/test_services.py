@@ -70,7 +70,7 @@ RECORDINGS = [
         "case.feedback_recorded",
     ),
     (
-        lambda ref, u: services.record_feedback_not_possible(ref, u, SECRET),
+        lambda ref, u: services.record_feedback_not_possible(ref, u, SECRET, date(2026, 9, 20)),
         EventKind.FEEDBACK_NOT_POSSIBLE,
         "case.feedback_not_possible",
     ),
@@ -184,6 +184,29 @@ def test_first_feedback_is_the_earliest_feedback_recorded(
     for day in (earlier, later):
         services.record_feedback(case.reference, guardian, day, FeedbackMethod.EMAIL, "Update")
     assert reload(case).first_feedback_on == expected
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        (date(2026, 9, 20), date(2026, 10, 5), date(2026, 9, 20)),
+        (date(2026, 10, 5), date(2026, 9, 20), date(2026, 9, 20)),
+    ],
+)
+def test_feedback_is_found_not_possible_on_the_earliest_day_recorded(
+    make_case: Callable[..., Case],
+    guardian: User,
+    fixed_today: date,
+    earlier: date,
+    later: date,
+    expected: date,
+) -> None:
+    case = make_case()
+    for day in (earlier, later):
+        services.record_feedback_not_possible(case.reference, guardian, "Anonymous letter", day)
+    stored = reload(case)
+    assert (stored.feedback_not_possible_on, stored.first_feedback_on) == (expected, None)
+    assert timeline(db.session(), stored)[0].happened_on == later
 
 
 def test_recording_detriment_sets_the_national_flag(

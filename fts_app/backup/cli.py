@@ -43,3 +43,7 @@ def restore_command(path: Path) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {summary.describe()}. Audit trail intact.")
+    click.echo(
+        f"Every staff session was ended ({summary.sessions_ended} still open in the backup): "
+        "staff sign in again."
+    )

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from fts_app import db
 from fts_app.audit.models import HEAD_ROW_ID, AuditEvent, AuditHead
 from fts_app.audit.services import HeadMark, missing_since, verify
-from fts_app.auth.models import User
+from fts_app.auth.models import User, UserSession
 from fts_app.backup.archive import ArchiveError, ArchiveWriter, read_archive
 from fts_app.cases.models import Case
 from fts_app.crypto.models import CaseKey
@@ -63,6 +63,8 @@ class BackupSummary:
     master_key_id: str = ""
     #: where the audit trail ended when the backup was taken
     audit_head: HeadMark | None = None
+    #: staff sessions still open in the backup, which a restore ends
+    sessions_ended: int = 0
 
     def describe(self) -> str:
         """Name the counts operators check: cases, messages, audit entries."""
@@ -223,11 +225,12 @@ def _restore(records: Iterator[Any]) -> BackupSummary:
         _refuse_unless_empty(session)
         _clear_rows_made_by_migrations(session)
         rows = _insert_tables(session, records, manifest["schema"])
+        sessions_ended = _end_every_session(session)
         if not db.is_sqlite():
             _reset_sequences(session)
         _check_master_keys(session)
         _check_restored_audit_trail(session, _manifest_audit_head(manifest))
-    return BackupSummary(rows=rows)
+    return BackupSummary(rows=rows, sessions_ended=sessions_ended)
 
 
 def _check_manifest(manifest: Any) -> None:
@@ -356,6 +359,15 @@ def _as_stored(moment: datetime, column: Column) -> datetime:  # type: ignore[ty
     if getattr(column.type, "timezone", False):
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _end_every_session(session: Session) -> int:
+    # A session signed out, timed out or ended by an administrator after the backup was taken
+    # is open in the backup: everyone signs in again instead.
+    still_open = select(func.count()).where(UserSession.ended_at.is_(None))
+    ended = session.scalar(still_open) or 0
+    session.execute(delete(UserSession))
+    return ended
 
 
 def _reset_sequences(session: Session) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, text, update
 
 from fts_app import create_app, db
@@ -19,7 +20,7 @@ from fts_app.admin.services import get_settings
 from fts_app.audit.models import AuditEvent, AuditHead
 from fts_app.audit.services import HeadMark, record, verify
 from fts_app.auth.enums import Role
-from fts_app.auth.models import User
+from fts_app.auth.models import User, UserSession
 from fts_app.backup.archive import ArchiveWriter, read_archive
 from fts_app.backup.services import BackupError, create_backup, restore_backup
 from fts_app.cases.enums import ConfidentialityLevel, Element, EventKind, Route
@@ -29,6 +30,9 @@ from fts_app.crypto.keyring import generate_master_key
 from fts_app.crypto.models import CaseKey
 from fts_app.crypto.services import keyring
 from fts_app.models import Base
+from tests.conftest import csrf_token_from, sign_in
+
+SESSION_COOKIE = "fts_session"
 
 CANARY = "CANARY-BACKUP-5e1d0c"
 
@@ -249,6 +253,7 @@ def test_backup_commands_write_and_restore_a_file(
     assert restored.exit_code == 0, restored.output
     assert "Restored cases: 2, messages: 1, audit entries: 5" in restored.output
     assert "Audit trail intact" in restored.output
+    assert "Every staff session was ended (0 still open in the backup)" in restored.output
 
 
 def test_restoring_a_missing_file_says_so(app: Flask, tmp_path: Path) -> None:
@@ -349,3 +354,24 @@ def test_a_backup_from_before_it_recorded_the_audit_head_still_restores(
     )
     with restored_app.app_context():
         assert restore_backup(filled_backup).rows["cases"] == 2
+
+
+def test_a_restore_ends_every_staff_session_so_one_signed_out_since_stays_ended(
+    app: Flask, client: FlaskClient, make_user, backup_path: Path, restored_app: Flask
+) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, make_user(Role.BOARD))
+    cookie = client.get_cookie(SESSION_COOKIE)
+    assert cookie is not None and client.get("/account/password").status_code == 200
+    backup_path.parent.mkdir()
+    create_backup(backup_path)
+    sign_out_page = client.get("/account/password").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token_from(sign_out_page)})
+    client.set_cookie(SESSION_COOKIE, cookie.value)
+    assert client.get("/account/password").status_code == 302
+    with restored_app.app_context():
+        assert restore_backup(backup_path).sessions_ended == 1
+        assert count(UserSession) == 0
+    browser_after_restore = restored_app.test_client()
+    browser_after_restore.set_cookie(SESSION_COOKIE, cookie.value)
+    response = browser_after_restore.get("/account/password")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -250,14 +250,16 @@ def incomplete_cases(
 ) -> list[IncompleteCase]:
     """List the quarter's cases lacking a worker group or any element, in reference order.
 
-    Each says whether the viewer may open it; with no viewer, any case but a restricted one.
+    "Not known" is a worker group the return counts (an anonymous case has no other), so only
+    a case with none of the national groups lacks one. Each says whether the viewer may open
+    it; with no viewer, any case but a restricted one.
     """
     no_elements = ~exists().where(CaseElement.case_id == Case.id)
-    unknown_group = Case.worker_group == WorkerGroup.NOT_KNOWN.value
+    no_group = Case.worker_group.not_in([group.value for group in WorkerGroup])
     visible = Case.restricted.is_(False) if viewer is None else visibility(viewer)
     rows = session.execute(
-        select(Case.reference, unknown_group, no_elements, visible)
-        .where(_within(Case.received_on, quarter), unknown_group | no_elements)
+        select(Case.reference, no_group, no_elements, visible)
+        .where(_within(Case.received_on, quarter), no_group | no_elements)
         .order_by(Case.reference)
     )
     return [IncompleteCase(*row) for row in rows]

@@ -114,9 +114,25 @@ def test_the_check_names_open_cases_lacking_a_field_and_only_counts_restricted_o
 ) -> None:
     gaps = check_for_gaps(build_national_return(db.session(), QUARTER))
     assert gaps == GapCheck(
-        named=((cases["in the queue"].reference, "worker group not known; no element recorded"),),
-        unnamed=1,
+        named=((cases["in the queue"].reference, "no element recorded"),), unnamed=1
     )
+
+
+@pytest.mark.parametrize(
+    ("worker_group", "passes"),
+    [(WorkerGroup.NOT_KNOWN.value, True), (WorkerGroup.STUDENTS.value, True), ("", False)],
+)
+def test_only_a_case_with_no_national_worker_group_lacks_one(
+    app: Flask, make_case: Callable[..., Case], worker_group: str, passes: bool
+) -> None:
+    case = make_case(confidentiality=ConfidentialityLevel.ANONYMOUS, received_on=date(2026, 8, 3))
+    with db.write_transaction() as session:
+        stored = session.get(Case, case.id)
+        assert stored is not None
+        stored.worker_group = worker_group
+    gaps = check_for_gaps(build_national_return(db.session(), QUARTER))
+    assert gaps.passed is passes
+    assert [reference for reference, _ in gaps.named] == ([] if passes else [case.reference])
 
 
 @pytest.mark.parametrize(
@@ -156,7 +172,7 @@ def test_the_command_prints_the_return_and_lists_gaps_on_stderr(
     assert result.stdout == EXPECTED_CSV.replace("\r\n", "\n")
     assert result.stderr.splitlines() == [
         "Cases received in 2026-27-Q2 that lack a field the return counts:",
-        f"  {cases['in the queue'].reference}: worker group not known; no element recorded",
+        f"  {cases['in the queue'].reference}: no element recorded",
         "  and 1 restricted case(s), which the guardians named on them can complete.",
     ]
 

@@ -6,12 +6,15 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from fts_app.admin.services import SETTING_RANGES
 from fts_app.auth.enums import Role
 from fts_app.auth.services import MIN_PASSWORD_LENGTH
+from fts_app.reports.suppression import DEFAULT_THRESHOLD
 
+CHOOSE_HIDDEN_COUNTS = "Choose which small counts to hide in board reports"
 #: no setting comes near this; larger typed numbers are refused before any range check
 LARGEST_TYPED_NUMBER = 10**6
 
@@ -47,6 +50,19 @@ def _setting(name: str, label: str, hint: str) -> WholeNumberField:
     )
 
 
+def _threshold_choices() -> list[SelectChoice]:
+    """Offer each threshold as the counts it hides, such as "Hide counts from 1 to 4"."""
+    lowest, highest = SETTING_RANGES["suppression_threshold"]
+    return [
+        SelectChoice(
+            threshold,  # type: ignore[arg-type]  # coerced to int, as the column holds it
+            f"Hide counts from 1 to {threshold - 1}"
+            + (" (the default)" if threshold == DEFAULT_THRESHOLD else ""),
+        )
+        for threshold in range(lowest, highest + 1)
+    ]
+
+
 class SettingsForm(FlaskForm):
     """Organisation-wide settings."""
 
@@ -79,11 +95,15 @@ class SettingsForm(FlaskForm):
         "Years to keep closed cases",
         "Cases are destroyed this many years after they close, unless on legal hold.",
     )
-    suppression_threshold = _setting(
-        "suppression_threshold",
-        "Suppression threshold",
-        "In board reports, counts from 1 up to one less than this number are hidden, "
-        "so no one can work out who spoke up. Between 3 and 7.",
+    suppression_threshold = RadioField(
+        "Small numbers in board reports",
+        description="Board members never see a count this small, so no one can work out who "
+        "spoke up. NHS Digital hides counts from 1 to 7 in figures below national level.",
+        choices=_threshold_choices(),
+        coerce=int,
+        validators=[InputRequired(CHOOSE_HIDDEN_COUNTS)],
+        invalid_value_message=CHOOSE_HIDDEN_COUNTS,
+        invalid_choice_message=CHOOSE_HIDDEN_COUNTS,
     )
     national_return_due_days = _setting(
         "national_return_due_days",

@@ -35,7 +35,7 @@ from typing import TypeVar
 from fts_app.choices import Choice
 
 MIN_THRESHOLD = 3
-MAX_THRESHOLD = 7
+MAX_THRESHOLD = 8
 DEFAULT_THRESHOLD = 5
 TOTAL_LABEL = "Total"
 #: how a secondarily suppressed cell reads: it may hold any number, so it cannot say "fewer than"

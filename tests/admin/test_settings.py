@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pytest
@@ -55,14 +56,55 @@ def test_form_shows_the_current_settings(admin_client: FlaskClient) -> None:
     page = admin_client.get("/admin/settings").get_data(as_text=True)
 
     assert 'value="Northshire Hospitals NHS Foundation Trust"' in page
-    assert 'id="suppression_threshold" name="suppression_threshold" type="text" value="6"' in page
+    assert checked_threshold(page) == "6"
+
+
+def checked_threshold(page: str) -> str | None:
+    """Return the value of the suppression threshold's checked radio, if one is checked."""
+    for radio in re.findall(r"<input[^>]*>", page):
+        if 'name="suppression_threshold"' in radio and "checked" in radio:
+            match = re.search(r'value="(\d+)"', radio)
+            return match.group(1) if match else None
+    return None
+
+
+def test_each_threshold_is_offered_as_the_counts_it_hides(admin_client: FlaskClient) -> None:
+    page = admin_client.get("/admin/settings").get_data(as_text=True)
+
+    offered = re.findall(
+        r'name="suppression_threshold" type="radio" value="(\d)"[^>]*>\s*'
+        r"<label[^>]*>\s*([^<]+?)\s*</label>",
+        page,
+    )
+    assert offered == [
+        ("3", "Hide counts from 1 to 2"),
+        ("4", "Hide counts from 1 to 3"),
+        ("5", "Hide counts from 1 to 4 (the default)"),
+        ("6", "Hide counts from 1 to 5"),
+        ("7", "Hide counts from 1 to 6"),
+        ("8", "Hide counts from 1 to 7"),
+    ]
+    assert checked_threshold(page) == "5"
+
+
+def test_counts_up_to_7_can_be_hidden_as_domain_md_allows(
+    admin_client: FlaskClient, admin: User
+) -> None:
+    response = save(admin_client, suppression_threshold="8")
+
+    assert response.status_code == 302
+    assert stored()["suppression_threshold"] == 8
+    page = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert checked_threshold(page) == "8"
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("suppression_threshold", "8", "Suppression threshold must be between 3 and 7"),
-        ("suppression_threshold", "2", "Suppression threshold must be between 3 and 7"),
+        ("suppression_threshold", "9", "Choose which small counts to hide in board reports"),
+        ("suppression_threshold", "2", "Choose which small counts to hide in board reports"),
+        ("suppression_threshold", "five", "Choose which small counts to hide in board reports"),
+        ("suppression_threshold", "", "Choose which small counts to hide in board reports"),
         ("retention_years", "0", "Years to keep closed cases must be between 1 and 30"),
         ("retention_years", "31", "Years to keep closed cases must be between 1 and 30"),
         ("first_feedback_days", "seven", "Days to first feedback must be a whole number"),
@@ -97,8 +139,8 @@ def test_saving_unchanged_settings_writes_no_audit_entry(admin_client: FlaskClie
 def test_service_refuses_an_out_of_range_threshold_too(admin: User) -> None:
     values = {name: int(value) if value.isdigit() else value for name, value in VALID.items()}
 
-    with pytest.raises(AdminError, match="from 3 to 7"):
-        update_settings(admin.id, {**values, "suppression_threshold": 8})
+    with pytest.raises(AdminError, match="from 3 to 8"):
+        update_settings(admin.id, {**values, "suppression_threshold": 9})
 
     assert stored()["suppression_threshold"] == 5
 

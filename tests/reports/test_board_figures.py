@@ -303,6 +303,17 @@ def test_a_frozen_report_reads_back_the_same(report: BoardReport) -> None:
     assert BoardReport.from_json(report.to_json()) == report
 
 
+def test_counts_up_to_7_can_be_hidden_as_nhs_digital_does(report: BoardReport) -> None:
+    with db.write_transaction() as session:
+        get_settings(session).suppression_threshold = 8
+    strictest = build_board_report(db.session(), QUARTER, today=TODAY, narrative=Narrative())
+    # the quarter before had 3 cases and Medicine 7: both hidden, however hidden counts read
+    (this_quarter, quarter_before, _) = strictest.headline.rows[0].figures
+    assert (strictest.threshold, this_quarter, quarter_before.shown) == (8, shown(12), False)
+    (medicine,) = [row for row in strictest.directorates.rows if row.label == "Medicine"]
+    assert (medicine.shown, medicine.value, medicine.percent) == (False, None, None)
+
+
 def test_the_threshold_follows_the_trusts_setting(report: BoardReport) -> None:
     with db.write_transaction() as session:
         get_settings(session).suppression_threshold = 7

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -12,9 +12,15 @@ from sqlalchemy.orm import Session
 from fts_app import db
 from fts_app.audit.services import record
 from fts_app.cases.access import Viewer, find_visible_case
-from fts_app.cases.enums import CaseStatus, ConfidentialityLevel, Route, WorkerGroup
+from fts_app.cases.enums import (
+    CaseStatus,
+    ConfidentialityLevel,
+    Route,
+    SpeakUpAgain,
+    WorkerGroup,
+)
 from fts_app.cases.models import Case
-from fts_app.cases.timeline import directorate_name, staff_names, timeline
+from fts_app.cases.timeline import TimelineEntry, directorate_name, staff_names, timeline
 from fts_app.timeutil import as_london, utcnow
 
 REDACTED = "[Redacted]"
@@ -71,24 +77,21 @@ def case_sections(session: Session, case: Case, *, include_identity: bool) -> li
         Section("Closure", _closure(case)),
         Section(
             "Timeline, oldest first",
-            [
-                (
-                    " - ".join(
-                        part
-                        for part in (
-                            _moment(entry.recorded_at),
-                            entry.title,
-                            entry.category,
-                            entry.who,
-                        )
-                        if part
-                    ),
-                    entry.body or "",
-                )
-                for entry in reversed(timeline(session, case))
-            ],
+            [_timeline_item(entry) for entry in reversed(timeline(session, case))],
         ),
     ]
+
+
+def _timeline_item(entry: TimelineEntry) -> tuple[str, str]:
+    """Say what happened, who recorded it, the day it happened and when it was recorded."""
+    heading = " - ".join(part for part in (entry.title, entry.category, entry.who) if part)
+    recorded = _moment(entry.recorded_at)
+    when = (
+        f"On {_day(entry.happened_on)} (recorded {recorded})"
+        if entry.happened_on
+        else f"Recorded {recorded}"
+    )
+    return heading, "\n".join(part for part in (when, entry.body) if part)
 
 
 def _details(session: Session, case: Case) -> list[tuple[str, str]]:
@@ -115,10 +118,11 @@ def _dates(case: Case) -> list[tuple[str, str]]:
         ("Feedback found not possible", case.feedback_not_possible_on),
         ("Substantive feedback due", case.substantive_feedback_due_on),
         ("Closed", case.closed_on),
+        ("Feedback question answered", case.speak_up_again_on),
         ("Detriment check-in due", case.detriment_check_in_due_on),
         ("Detriment check-in done", case.detriment_checked_in_on),
     ]
-    return [(label, f"{day.day} {day:%B %Y}") for label, day in dates if day]
+    return [(label, _day(day)) for label, day in dates if day]
 
 
 def _concern(case: Case) -> list[tuple[str, str]]:
@@ -150,12 +154,30 @@ def _identity(case: Case, *, include_identity: bool) -> list[tuple[str, str]]:
 
 def _closure(case: Case) -> list[tuple[str, str]]:
     if case.status != CaseStatus.CLOSED.value:
-        return [("Closure", "The case is open")]
+        return [("Closure", "The case is open"), *_speak_up_again(case)]
     return [
         ("Outcome", case.outcome or ""),
         ("Learning", case.learning or ""),
         ("Actions still open", case.open_actions or "None"),
+        *_speak_up_again(case),
     ]
+
+
+def _speak_up_again(case: Case) -> list[tuple[str, str]]:
+    """Give the person's answer to the feedback question and their comment, as they wrote it."""
+    answer = SpeakUpAgain.parse(case.speak_up_again)
+    if answer is None:
+        # the question is asked at closure; a reopened case keeps any answer it already had
+        closed = case.status == CaseStatus.CLOSED.value
+        return [("Would they speak up again?", "No answer yet")] if closed else []
+    rows = [("Would they speak up again?", answer.label)]
+    if case.speak_up_again_comment:
+        rows.append(("Their comment", case.speak_up_again_comment))
+    return rows
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _moment(moment: datetime) -> str:

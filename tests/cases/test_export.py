@@ -6,6 +6,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +14,9 @@ from sqlalchemy import select
 from fts_app import db
 from fts_app.audit.models import AuditEvent
 from fts_app.auth.models import User
+from fts_app.cases import services
 from fts_app.cases.access import CaseNotVisible
-from fts_app.cases.enums import ConfidentialityLevel
+from fts_app.cases.enums import ConfidentialityLevel, EscalationTarget, SpeakUpAgain
 from fts_app.cases.export import export_case, pdf_safe
 from fts_app.cases.models import Case
 
@@ -31,7 +33,8 @@ def pdf_text(pdf: bytes) -> str:
             drawn.append(zlib.decompress(stream).decode("latin-1"))
         except zlib.error:
             continue
-    return "".join(drawn)
+    # strings in a content stream escape their brackets and backslashes
+    return re.sub(r"\\([()\\])", r"\1", "".join(drawn))
 
 
 @pytest.fixture
@@ -101,3 +104,44 @@ def test_text_outside_latin_1_still_exports(make_case: Callable[..., Case], guar
 )
 def test_pdf_safe_keeps_latin_1_and_replaces_the_rest(given: str, drawn: str) -> None:
     assert pdf_safe(given) == drawn
+
+
+def test_each_entry_gives_the_day_it_happened_as_well_as_when_it_was_recorded(
+    case: Case, guardian: User, fixed_today: date
+) -> None:
+    services.record_escalation(
+        case.reference, guardian, EscalationTarget.HR, "Pattern across the team", date(2026, 10, 1)
+    )
+    text = pdf_text(export_case(case.reference, guardian, include_identity=False))
+    assert "Escalation - HR - Gita Guardian" in text
+    assert "On 1 October 2026 (recorded " in text
+    assert "Pattern across the team" in text
+
+
+@pytest.mark.parametrize("status", ["closed", "in-progress"])
+def test_the_answer_to_the_feedback_question_and_its_comment_are_exported(
+    make_case: Callable[..., Case], guardian: User, status: str
+) -> None:
+    # an in-progress case with an answer was reopened after it was given
+    case = make_case(
+        actor_id=guardian.id,
+        contact_name="Jo Bloggs",
+        status=status,
+        closed_on=date(2026, 10, 20),
+        speak_up_again=SpeakUpAgain.MAYBE.value,
+        speak_up_again_on=date(2026, 10, 22),
+        speak_up_again_comment="Only if nobody on the ward finds out",
+    )
+    text = pdf_text(export_case(case.reference, guardian, include_identity=False))
+    assert "Would they speak up again?" in text and "Maybe" in text
+    assert "Only if nobody on the ward finds out" in text
+    assert "Feedback question answered" in text and "22 October 2026" in text
+    assert "Jo Bloggs" not in text and "[Redacted]" in text
+
+
+def test_a_closed_case_without_an_answer_says_so(
+    make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id, status="closed", closed_on=date(2026, 10, 20))
+    text = pdf_text(export_case(case.reference, guardian, include_identity=False))
+    assert "No answer yet" in text

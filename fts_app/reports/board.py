@@ -321,7 +321,7 @@ def build_board_report(
             threshold,
             note="Answers given this quarter by people whose case had closed.",
         ),
-        charts=_trend_charts(session, quarter, threshold),
+        charts=_trend_charts(session, quarter, today, threshold),
         barriers=_barriers(session, quarter, threshold),
         equality=_equality(session, quarter, threshold),
         narrative=narrative,
@@ -497,9 +497,12 @@ class _Period:
     anonymous: int = 0
 
 
-def _trend_charts(session: Session, quarter: Quarter, threshold: int) -> tuple[TrendChart, ...]:
+def _trend_charts(
+    session: Session, quarter: Quarter, today: date, threshold: int
+) -> tuple[TrendChart, ...]:
     """Chart the cases and the share raised anonymously, month by month where possible."""
-    months = _chart_months(session, quarter)
+    end = _chart_end(quarter, today)
+    months = _chart_months(session, end)
     if not months:
         return (
             TrendChart("cases-trend", "Cases received", "Cases", message=TOO_SHORT_TO_CHART),
@@ -511,9 +514,11 @@ def _trend_charts(session: Session, quarter: Quarter, threshold: int) -> tuple[T
                 message=TOO_SHORT_TO_CHART,
             ),
         )
-    daily = queries.daily_counts(session, months[0].first, months[-1].last)
-    monthly = _fill(months, daily)
-    quarterly = _fill(_quarters_of(months), daily)
+    quarters = [period for period in _quarters_of(months) if period.last <= end]
+    start = min([months[0].first, *(period.first for period in quarters)])
+    daily = queries.daily_counts(session, start, end)
+    monthly = _Series(_fill(months, daily), _not_plotted(quarter, today, by_month=True))
+    quarterly = _Series(_fill(quarters, daily), _not_plotted(quarter, today, by_month=False))
     return (
         _chart(
             "cases-trend",
@@ -530,10 +535,7 @@ def _trend_charts(session: Session, quarter: Quarter, threshold: int) -> tuple[T
             "anonymous-trend",
             "Share raised anonymously",
             "Per cent",
-            [
-                [period for period in monthly if period.cases],
-                [period for period in quarterly if period.cases],
-            ],
+            [series.with_cases() for series in (monthly, quarterly)],
             lambda period: 100 * period.anonymous / period.cases,
             lambda period: [period.anonymous, period.cases - period.anonymous],
             threshold,
@@ -543,12 +545,44 @@ def _trend_charts(session: Session, quarter: Quarter, threshold: int) -> tuple[T
     )
 
 
-def _chart_months(session: Session, quarter: Quarter) -> list[_Period]:
-    """Return the chart's months: up to 24 ending with the quarter, none before the first case."""
+@dataclass(frozen=True)
+class _Series:
+    """The periods a chart may plot, and what to say about a period left off the end."""
+
+    periods: list[_Period]
+    not_plotted: str = ""
+
+    def with_cases(self) -> _Series:
+        """Keep only the periods with cases: a share of none is not a value."""
+        return _Series([period for period in self.periods if period.cases], self.not_plotted)
+
+
+def _chart_end(quarter: Quarter, today: date) -> date:
+    """Return the last day the charts cover: the quarter's last, or the last of a month now over.
+
+    The month of the compile date is not over, so its count so far would look like a fall and
+    could be flagged as special cause; it is left out of the points, the mean and the limits.
+    """
+    return min(quarter.last_day, today.replace(day=1) - timedelta(days=1))
+
+
+def _not_plotted(quarter: Quarter, today: date, *, by_month: bool) -> str:
+    """Say which period of the quarter is left off the chart because it is not over, if any."""
+    if quarter.last_day < today:
+        return ""
+    if by_month:
+        return (
+            f"{today:%B %Y} is not plotted: the month was not over when these figures were "
+            "compiled."
+        )
+    return f"{quarter} is not plotted: the quarter was not over when these figures were compiled."
+
+
+def _chart_months(session: Session, end: date) -> list[_Period]:
+    """Return the chart's months: up to 24 ending on `end`, none before the first case."""
     first_case = queries.first_received_on(session)
     if first_case is None:
         return []
-    end = quarter.months[-1]
     index = end.year * 12 + end.month - 1
     starts = [date(n // 12, n % 12 + 1, 1) for n in range(index - CHART_MONTHS + 1, index + 1)]
     earliest = first_case.replace(day=1)
@@ -588,7 +622,7 @@ def _chart(
     key: str,
     title: str,
     y_label: str,
-    candidates: Sequence[Sequence[_Period]],
+    candidates: Sequence[_Series],
     value: typing.Callable[[_Period], float],
     counts_behind: typing.Callable[[_Period], list[int]],
     threshold: int,
@@ -597,11 +631,11 @@ def _chart(
     counts: bool,
 ) -> TrendChart:
     """Draw the first candidate series (monthly, then quarterly) whose every count survives."""
-    usable = [series for series in candidates if len(series) >= 2]
+    usable = [series for series in candidates if len(series.periods) >= 2]
     if not usable:
         return TrendChart(key, title, y_label, counts=counts, message=TOO_SHORT_TO_CHART)
     for series in usable:
-        if all(_survives(n, threshold) for period in series for n in counts_behind(period)):
+        if all(_survives(n, threshold) for period in series.periods for n in counts_behind(period)):
             return _drawn_chart(key, title, y_label, series, value, higher_is, counts=counts)
     return TrendChart(key, title, y_label, counts=counts, message=TOO_SMALL_TO_CHART)
 
@@ -614,16 +648,18 @@ def _drawn_chart(
     key: str,
     title: str,
     y_label: str,
-    series: Sequence[_Period],
+    series: _Series,
     value: typing.Callable[[_Period], float],
     higher_is: HigherIs,
     *,
     counts: bool,
 ) -> TrendChart:
-    by_month = series[0].first.month == series[0].last.month
+    periods = series.periods
+    by_month = periods[0].first.month == periods[0].last.month
     period_heading = "Month" if by_month else "Quarter"
     full_title = f"{title} each {period_heading.lower()}"
-    chart = xmr([(period.label, value(period)) for period in series], higher_is=higher_is)
+    chart = xmr([(period.label, value(period)) for period in periods], higher_is=higher_is)
+    summary = describe_chart(chart, y_label=y_label)
     return TrendChart(
         key=key,
         title=full_title,
@@ -633,7 +669,7 @@ def _drawn_chart(
         svg=render_xmr_svg(
             chart, chart_id=key, title=full_title, y_label=y_label, x_label=period_heading
         ),
-        summary=describe_chart(chart, y_label=y_label),
+        summary=f"{summary} {series.not_plotted}".strip(),
         rows=tuple(chart_table_rows(chart)),
     )
 

@@ -33,8 +33,8 @@ def make_cases(make_case: MakeCase, received: dict[date, int], **fields: object)
             make_case(received_on=day, **fields)
 
 
-def report() -> BoardReport:
-    return build_board_report(db.session(), QUARTER, today=TODAY, narrative=Narrative())
+def report(quarter: Quarter = QUARTER, today: date = TODAY) -> BoardReport:
+    return build_board_report(db.session(), quarter, today=today, narrative=Narrative())
 
 
 def table(chart: TrendChart) -> list[tuple[str, str]]:
@@ -59,6 +59,7 @@ def test_months_that_all_survive_are_charted_by_month(app: Flask, make_case: Mak
     # a month with no cases has no share to chart
     assert table(anonymous) == [("Jul 2026", "0"), ("Aug 2026", "0")]
     assert (anonymous.title, anonymous.counts) == ("Share raised anonymously each month", False)
+    assert "not plotted" not in cases.summary
 
 
 def test_a_small_month_sends_the_chart_to_quarters(app: Flask, make_case: MakeCase) -> None:
@@ -112,3 +113,53 @@ def test_figures_come_from_structured_fields_never_from_case_text(
         session.execute(delete(CaseKey))
     after = (report(), national_return_csv(build_national_return(db.session(), QUARTER)))
     assert after == before
+
+
+UNDER_WAY, COMPILED_ON = Quarter(2026, 3), date(2026, 11, 27)
+
+
+def test_a_quarter_under_way_is_charted_to_its_last_month_that_is_over(
+    app: Flask, make_case: MakeCase
+) -> None:
+    make_cases(
+        make_case,
+        {date(2026, 7, 3): 5, date(2026, 8, 3): 6, date(2026, 10, 5): 7, date(2026, 11, 2): 5},
+    )
+    cases, _ = report(UNDER_WAY, COMPILED_ON).charts
+
+    # December has not begun and November is not over: neither is a point, nor in the limits
+    assert table(cases) == [
+        ("Jul 2026", "5"),
+        ("Aug 2026", "6"),
+        ("Sep 2026", "0"),
+        ("Oct 2026", "7"),
+    ]
+    assert "Mean 4.5;" in cases.summary
+    assert cases.summary.endswith(
+        "November 2026 is not plotted: the month was not over when these figures were compiled."
+    )
+    assert "Dec 2026" not in cases.svg and "Nov 2026" not in cases.svg
+
+
+def test_a_quarter_under_way_is_left_off_a_chart_by_quarter(
+    app: Flask, make_case: MakeCase
+) -> None:
+    make_cases(make_case, {date(2026, 4, 7): 3, date(2026, 5, 7): 3, date(2026, 7, 7): 6})
+    make_cases(make_case, {date(2026, 10, 7): 6})
+    cases, _ = report(UNDER_WAY, COMPILED_ON).charts
+
+    assert table(cases) == [("2026-27-Q1", "6"), ("2026-27-Q2", "6")]
+    assert cases.summary.endswith(
+        "2026-27-Q3 is not plotted: the quarter was not over when these figures were compiled."
+    )
+
+
+def test_a_quarter_cut_by_the_24_months_is_counted_whole_on_a_chart_by_quarter(
+    app: Flask, make_case: MakeCase
+) -> None:
+    # the 24 months end with October 2026, so they start in November 2024, within 2024-25-Q3
+    make_cases(make_case, {date(2024, 10, 10): 3, date(2024, 11, 10): 3})
+    cases, _ = report(UNDER_WAY, COMPILED_ON).charts
+
+    assert table(cases)[0] == ("2024-25-Q3", "6")
+    assert table(cases)[-1] == ("2026-27-Q2", "0")

@@ -48,7 +48,8 @@ def is_small(display: str) -> bool:
 def pdf_strings(document: bytes) -> list[str]:
     """Return the strings drawn on the PDF's pages, from its compressed content streams."""
     strings = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", document, re.DOTALL):
+    # fpdf2 ends a stream with a bare newline; the compressed bytes may themselves end in \r
+    for stream in re.findall(rb"stream\r?\n(.*?)\nendstream", document, re.DOTALL):
         content = zlib.decompress(stream)
         for text in re.findall(rb"\(((?:[^\\)]|\\.)*)\) ?Tj", content):
             strings.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))

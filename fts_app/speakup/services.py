@@ -54,7 +54,7 @@ class WrongReferenceOrCode(Exception):
 
 
 class TooManyAttempts(Exception):
-    """Too many wrong codes: the next attempt is checked only after `retry_at`."""
+    """The portal is checking codes as fast as it allows: try again at `retry_at`, a moment away."""
 
     def __init__(self, retry_at: datetime) -> None:
         super().__init__("too many attempts")
@@ -193,7 +193,7 @@ def open_follow_up(reference: str, access_code: str) -> str:
     """Return the case id a reference and access code open, or raise; the same for any miss."""
     reference = normalise_reference(reference)
     with db.write_transaction() as session:
-        retry_at = throttle.admit(session, reference)
+        retry_at = throttle.admit(session)
     if retry_at is not None:
         raise TooManyAttempts(retry_at)
     decoy = _decoy_hash()
@@ -201,8 +201,6 @@ def open_follow_up(reference: str, access_code: str) -> str:
     matched = secret_matches(stored_hash or decoy, normalise_access_code(access_code))
     opened = matched and stored_hash is not None
     with db.write_transaction() as session:
-        if opened:
-            throttle.forgive(session, reference)
         action = "portal.follow_up_opened" if opened else "portal.follow_up_failed"
         record(session, action, case_id=case_id)
     if not opened:

@@ -1,18 +1,22 @@
-"""Slow down access-code guessing, per case reference and overall, without locking anyone out.
+"""Share out access-code checks from one budget, so guessing is slow but never locks anyone out.
 
-Each failure is counted before the code is checked, so parallel guesses cannot slip past the
-count; a right code then clears its reference's count. Every delay is capped, so the person
-the code belongs to can always get in once it has passed.
+Each check hashes the typed code with argon2id, so the budget bounds the CPU spent hashing: a
+burst of checks after a quiet spell, then one per interval. An attempt that finds the budget
+spent is refused before any hashing, takes nothing, and can come back within one interval.
+Nothing builds up: guessing more slowly than the budget never makes anyone wait, and the budget
+is full again a burst's length after guessing stops.
+
+There is deliberately no count per case reference. References are sequential, so a wait per
+reference would let anyone keep a named person out by guessing against theirs; and letting the
+right code through such a wait would still check, and so answer, every guess. Codes are 20
+random digits (66 bits): a year of guessing at the budget's full rate has less than a one in a
+trillion chance of finding any code at all.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,82 +24,52 @@ from fts_app.speakup.models import FollowUpThrottle
 from fts_app.timeutil import naive_utc, utcnow
 
 OVERALL_KEY = "overall"
-#: failures against one reference before each further attempt has to wait
-FREE_FAILURES = 5
-MAX_DELAY = timedelta(minutes=15)
-#: failures across all references before every attempt has to wait; enough for a busy day
-OVERALL_FREE_FAILURES = 200
-OVERALL_MAX_DELAY = timedelta(minutes=1)
-#: a count left alone this long starts again from nothing
-FORGET_AFTER = timedelta(hours=24)
+#: checks that may run back to back after a quiet spell
+BURST = 20
+#: then one check per interval: 2 a second at most, which is also the longest anyone waits
+INTERVAL = timedelta(milliseconds=500)
 
 
-def throttle_key(reference: str) -> str:
-    """Return the keyed hash a reference is counted under; the reference itself is not kept."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, reference.encode(), hashlib.sha256).hexdigest()
-
-
-def delay_after(failures: int, free: int, cap: timedelta) -> timedelta:
-    """Return the wait after a number of failures: doubling from 1 second, never above cap."""
-    if failures < free:
-        return timedelta(0)
-    # the exponent is bounded so the arithmetic stays small however many failures pile up
-    seconds = 2 ** min(failures - free, 32)
-    return min(timedelta(seconds=seconds), cap)
-
-
-def admit(session: Session, reference: str, now: datetime | None = None) -> datetime | None:
-    """Let an attempt be checked, counting it as failed for now; or return when to come back.
-
-    An attempt that has to wait is not counted, so waiting never makes the wait longer.
-    """
-    now = now or utcnow()
-    _forget_old_counts(session, now)
-    rows = [
-        (_locked_row(session, throttle_key(reference), now), FREE_FAILURES, MAX_DELAY),
-        (_locked_row(session, OVERALL_KEY, now), OVERALL_FREE_FAILURES, OVERALL_MAX_DELAY),
-    ]
-    waits = [
-        row.next_allowed_at for row, _, _ in rows if naive_utc(row.next_allowed_at) > naive_utc(now)
-    ]
-    if waits:
-        return max(waits, key=naive_utc)
-    for row, free, cap in rows:
-        row.failures += 1
-        row.last_failure_at = now
-        row.next_allowed_at = now + delay_after(row.failures, free, cap)
+def admit(session: Session, now: datetime | None = None) -> datetime | None:
+    """Take one check from the budget; or, taking nothing, return when the next is free."""
+    now = as_utc(now or utcnow())
+    row = _locked_row(session, now)
+    next_allowed_at = as_utc(row.next_allowed_at)
+    if next_allowed_at > now:
+        return next_allowed_at
+    # Time since the last check refills the budget, up to one burst: one timestamp is the
+    # whole state (the "generic cell rate algorithm"), and it never lies more than an
+    # interval ahead.
+    full_since = now - (BURST - 1) * INTERVAL
+    row.next_allowed_at = max(next_allowed_at, full_since) + INTERVAL
     return None
 
 
-def forgive(session: Session, reference: str) -> None:
-    """Take back the failure counted for an attempt that turned out right."""
-    session.execute(delete(FollowUpThrottle).where(FollowUpThrottle.key == throttle_key(reference)))
-    overall = _locked_row(session, OVERALL_KEY, utcnow())
-    overall.failures = max(overall.failures - 1, 0)
+def as_utc(moment: datetime) -> datetime:
+    """Return a time, as stored by either database or made here, as aware UTC."""
+    return naive_utc(moment).replace(tzinfo=UTC)
 
 
-def _locked_row(session: Session, key: str, now: datetime) -> FollowUpThrottle:
-    # The row lock makes parallel attempts against one reference count one after another.
-    row = session.get(FollowUpThrottle, key, with_for_update=True, populate_existing=True)
-    return row or _new_row(session, key, now)
+def _locked_row(session: Session, now: datetime) -> FollowUpThrottle:
+    # The row lock makes parallel attempts take from the budget one after another.
+    row = session.get(FollowUpThrottle, OVERALL_KEY, with_for_update=True, populate_existing=True)
+    return row or _new_row(session, now)
 
 
-def _new_row(session: Session, key: str, now: datetime) -> FollowUpThrottle:
+def _new_row(session: Session, now: datetime) -> FollowUpThrottle:
     try:
         with session.begin_nested():
             session.add(
-                FollowUpThrottle(key=key, failures=0, last_failure_at=now, next_allowed_at=now)
+                FollowUpThrottle(
+                    key=OVERALL_KEY,
+                    failures=0,
+                    last_failure_at=now,
+                    next_allowed_at=now - BURST * INTERVAL,
+                )
             )
     except IntegrityError:
-        # Another attempt created it first; count on top of theirs.
+        # Another attempt created it first; take from theirs.
         pass
-    row = session.get(FollowUpThrottle, key, with_for_update=True, populate_existing=True)
+    row = session.get(FollowUpThrottle, OVERALL_KEY, with_for_update=True, populate_existing=True)
     assert row is not None
     return row
-
-
-def _forget_old_counts(session: Session, now: datetime) -> None:
-    session.execute(
-        delete(FollowUpThrottle).where(FollowUpThrottle.last_failure_at < now - FORGET_AFTER)
-    )

@@ -7,6 +7,7 @@ the person's answers kept, instead of on an error page that loses them.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -50,7 +51,12 @@ WRONG_REFERENCE_OR_CODE = (
     "The case reference or access code is not right. Check both and try again. "
     "If you have lost your code and gave your contact details, a guardian can give you a new one."
 )
+BUSY = (
+    "The service is busy. Your reference and code have not been checked yet. "
+    "Wait a few seconds, then try again."
+)
 BAD_REQUEST = 400
+TOO_MANY_REQUESTS = 429
 
 
 @bp.app_template_filter("speakup_day")
@@ -131,8 +137,9 @@ def follow_up() -> ResponseReturnValue:
     try:
         case_id = open_follow_up(sign_in.reference.data, sign_in.access_code.data)
     except TooManyAttempts as refusal:
-        sign_in.access_code.errors.append(_wait_message(refusal.retry_at))
-        return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
+        sign_in.access_code.errors.append(BUSY)
+        page = render_template("speakup/follow_up.html", form=sign_in)
+        return page, TOO_MANY_REQUESTS, {"Retry-After": _seconds_until(refusal.retry_at)}
     except WrongReferenceOrCode:
         sign_in.access_code.errors.append(WRONG_REFERENCE_OR_CODE)
         return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
@@ -144,15 +151,9 @@ def follow_up() -> ResponseReturnValue:
     return redirect(url_for(".follow_up"))
 
 
-def _wait_message(retry_at: datetime) -> str:
-    local = as_london(retry_at)
-    if local.second or local.microsecond:
-        # rounded up, so "wait until" is never a moment too early
-        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return (
-        "There have been too many tries with this case reference. For your safety, wait until "
-        f"{_clock_time(local)}, then try again."
-    )
+def _seconds_until(moment: datetime) -> str:
+    # rounded up, so a client that waits this long is never a moment too early
+    return str(max(math.ceil((moment - utcnow()).total_seconds()), 1))
 
 
 def _signed_in_case_id() -> str | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from fts_app.admin.models import Directorate
@@ -60,11 +60,31 @@ STATUS_CONDITIONS = {
     StatusFilter.IN_PROGRESS: Case.status == CaseStatus.IN_PROGRESS.value,
     StatusFilter.CLOSED: Case.status == CaseStatus.CLOSED.value,
 }
+#: each clock's step is still to be done (finding feedback not possible stops that clock too)
+ACKNOWLEDGEMENT_TO_DO = Case.acknowledged_on.is_(None)
+FIRST_FEEDBACK_TO_DO = and_(
+    Case.first_feedback_on.is_(None), Case.feedback_not_possible_on.is_(None)
+)
+
+
+def waiting_first(to_do: ColumnElement[bool]) -> ColumnElement[int]:
+    """Return a sort key putting open cases still waiting for the step before all others."""
+    return case((and_(Case.status.in_(OPEN_STATUSES), to_do), 0), else_=1)
+
+
 SORT_COLUMNS = {
     SortOrder.NEWEST: (Case.received_on.desc(), Case.reference.desc()),
     SortOrder.OLDEST: (Case.received_on.asc(), Case.reference.asc()),
-    SortOrder.ACKNOWLEDGE_DUE: (Case.acknowledge_due_on.asc(), Case.reference.asc()),
-    SortOrder.FEEDBACK_DUE: (Case.first_feedback_due_on.asc(), Case.reference.asc()),
+    SortOrder.ACKNOWLEDGE_DUE: (
+        waiting_first(ACKNOWLEDGEMENT_TO_DO),
+        Case.acknowledge_due_on.asc(),
+        Case.reference.asc(),
+    ),
+    SortOrder.FEEDBACK_DUE: (
+        waiting_first(FIRST_FEEDBACK_TO_DO),
+        Case.first_feedback_due_on.asc(),
+        Case.reference.asc(),
+    ),
     SortOrder.REFERENCE: (Case.reference.asc(),),
 }
 
@@ -161,12 +181,8 @@ def overdue(today: date) -> ColumnElement[bool]:
     return and_(
         Case.status.in_(OPEN_STATUSES),
         or_(
-            and_(Case.acknowledged_on.is_(None), Case.acknowledge_due_on < today),
-            and_(
-                Case.first_feedback_on.is_(None),
-                Case.feedback_not_possible_on.is_(None),
-                Case.first_feedback_due_on < today,
-            ),
+            and_(ACKNOWLEDGEMENT_TO_DO, Case.acknowledge_due_on < today),
+            and_(FIRST_FEEDBACK_TO_DO, Case.first_feedback_due_on < today),
         ),
     )
 

@@ -152,15 +152,61 @@ def test_sort_orders(
     assert [by_reference[found] for found in listed(lead, CaseFilters(sort=order))] == expected
 
 
-def test_sort_by_acknowledgement_due_puts_the_soonest_first(
+#: sort order -> cases by name with (due on, done on, found not possible on), in order of listing
+DUE_SORT_RULES = [
+    (
+        SortOrder.ACKNOWLEDGE_DUE,
+        "acknowledge_due_on",
+        "acknowledged_on",
+        [
+            ("waiting, due sooner", date(2026, 12, 2), None, None),
+            ("waiting, due later", date(2026, 12, 10), None, None),
+            ("done long ago", date(2026, 11, 1), date(2026, 10, 30), None),
+            ("done, due later", date(2026, 12, 5), date(2026, 11, 20), None),
+        ],
+    ),
+    (
+        SortOrder.FEEDBACK_DUE,
+        "first_feedback_due_on",
+        "first_feedback_on",
+        [
+            ("waiting, due sooner", date(2026, 12, 2), None, None),
+            ("waiting, due later", date(2026, 12, 10), None, None),
+            ("given long ago", date(2026, 11, 1), date(2026, 10, 30), None),
+            ("found not possible", date(2026, 11, 3), None, date(2026, 10, 31)),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("order", "due_column", "done_column", "expected"), DUE_SORT_RULES)
+def test_sort_by_due_date_lists_cases_still_waiting_first_then_the_soonest(
+    make_case: Callable[..., Case],
+    lead: User,
+    order: SortOrder,
+    due_column: str,
+    done_column: str,
+    expected: list[tuple[str, date, date | None, date | None]],
+) -> None:
+    names = {}
+    for name, due_on, done_on, not_possible_on in expected:
+        case = make_case(
+            status="in-progress",
+            **{due_column: due_on, done_column: done_on},
+            feedback_not_possible_on=not_possible_on,
+        )
+        names[case.reference] = name
+    shown = listed(lead, CaseFilters(sort=order))
+    assert [names[reference] for reference in shown] == [name for name, *_ in expected]
+
+
+def test_a_closed_case_never_counts_as_waiting_in_a_due_date_sort(
     make_case: Callable[..., Case], lead: User
 ) -> None:
-    later = make_case(acknowledge_due_on=date(2026, 12, 10))
-    sooner = make_case(acknowledge_due_on=date(2026, 12, 2))
-    assert listed(lead, CaseFilters(sort=SortOrder.ACKNOWLEDGE_DUE)) == [
-        sooner.reference,
-        later.reference,
-    ]
+    closed = make_case(status="closed", acknowledge_due_on=date(2026, 9, 16))
+    waiting = make_case(acknowledge_due_on=date(2026, 12, 2))
+    shown = listed(lead, CaseFilters(status=StatusFilter.ALL, sort=SortOrder.ACKNOWLEDGE_DUE))
+    assert shown == [waiting.reference, closed.reference]
 
 
 def test_pages_hold_twenty_five_cases_and_the_last_page_the_rest(

@@ -42,3 +42,8 @@ def secret_matches(stored_hash: str, secret: str) -> bool:
 def needs_rehash(stored_hash: str) -> bool:
     """Tell whether a password's hash was made with weaker settings than today's."""
     return _hasher.check_needs_rehash(stored_hash)
+
+
+def access_code_needs_rehash(stored_hash: str) -> bool:
+    """Tell whether an access code's hash was made with other settings than today's."""
+    return _access_code_hasher.check_needs_rehash(stored_hash)

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.admin.models import Directorate
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
-from fts_app.auth.passwords import hash_access_code, secret_matches
+from fts_app.auth.passwords import access_code_needs_rehash, hash_access_code, secret_matches
 from fts_app.cases.enums import (
     CaseStatus,
     CheckInResult,
@@ -198,15 +198,30 @@ def open_follow_up(reference: str, access_code: str) -> str:
         raise TooManyAttempts(retry_at)
     decoy = _decoy_hash()
     case_id, stored_hash = _access_code_hash_for(reference)
-    matched = secret_matches(stored_hash or decoy, normalise_access_code(access_code))
-    opened = matched and stored_hash is not None
-    with db.write_transaction() as session:
-        action = "portal.follow_up_opened" if opened else "portal.follow_up_failed"
-        record(session, action, case_id=case_id)
-    if not opened:
+    code = normalise_access_code(access_code)
+    matched = secret_matches(stored_hash or decoy, code)
+    if not (matched and case_id and stored_hash):
+        with db.write_transaction() as session:
+            record(session, "portal.follow_up_failed", case_id=case_id)
         raise WrongReferenceOrCode
-    assert case_id is not None
+    # hashed before the write lock is taken, as every code is
+    rehashed = hash_access_code(code) if access_code_needs_rehash(stored_hash) else None
+    with db.write_transaction() as session:
+        record(session, "portal.follow_up_opened", case_id=case_id)
+        if rehashed:
+            _replace_access_code_hash(session, case_id, stored_hash, rehashed)
     return case_id
+
+
+def _replace_access_code_hash(session: Session, case_id: str, old: str, new: str) -> None:
+    # A code hashed with older settings costs more to check than the decoy, which would tell
+    # a wrong code on an old case from an unknown reference. Only the hash just checked is
+    # replaced: a guardian may have given a new code meanwhile.
+    session.execute(
+        update(Case)
+        .where(Case.id == case_id, Case.access_code_hash == old)
+        .values(access_code_hash=new)
+    )
 
 
 def _access_code_hash_for(reference: str) -> tuple[str | None, str | None]:

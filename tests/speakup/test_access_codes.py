@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from fts_app.auth.passwords import secret_matches
+import pytest
+from argon2 import Parameters, PasswordHasher
+
+from fts_app.auth import passwords
+from fts_app.auth.passwords import (
+    ACCESS_CODE_HASHING,
+    PASSWORD_HASHING,
+    access_code_needs_rehash,
+    secret_matches,
+)
 from fts_app.speakup.services import (
     new_access_code,
     new_hashed_access_code,
@@ -29,3 +38,18 @@ def test_a_new_code_is_kept_only_as_its_argon2_hash() -> None:
     assert code_hash.startswith("$argon2id$")
     assert normalise_access_code(code) not in code_hash
     assert secret_matches(code_hash, normalise_access_code(code))
+
+
+@pytest.mark.parametrize(
+    "settings, outdated",
+    [(ACCESS_CODE_HASHING, False), (PASSWORD_HASHING, True)],
+    ids=["today's access-code settings", "the password settings codes had before"],
+)
+def test_a_code_hashed_with_other_settings_than_todays_needs_rehashing(
+    monkeypatch: pytest.MonkeyPatch, settings: Parameters, outdated: bool
+) -> None:
+    monkeypatch.setattr(
+        passwords, "_access_code_hasher", PasswordHasher.from_parameters(ACCESS_CODE_HASHING)
+    )
+    code_hash = PasswordHasher.from_parameters(settings).hash("12345678901234567890")
+    assert access_code_needs_rehash(code_hash) is outdated

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -15,10 +16,11 @@ from sqlalchemy import select, update
 
 from fts_app import db
 from fts_app.audit.models import AuditEvent
+from fts_app.auth.passwords import access_code_needs_rehash, secret_matches
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.speakup import services, throttle, views
 from fts_app.speakup.models import FollowUpThrottle
-from fts_app.speakup.services import next_reply_due
+from fts_app.speakup.services import next_reply_due, normalise_access_code
 from fts_app.timeutil import naive_utc, today_in_london, utcnow
 from tests.conftest import csrf_token_from
 from tests.speakup.portal import (
@@ -283,6 +285,64 @@ def test_the_throttle_keeps_nothing_about_which_references_were_tried(
     enter_code(client, shown.reference, wrong_code_for(shown))
     enter_code(client, "FTSU-2026-9999", WRONG_CODE)
     assert set(db.session().scalars(select(FollowUpThrottle.key))) == {throttle.OVERALL_KEY}
+
+
+def hash_with_older_settings(code: str) -> str:
+    """Hash a code as codes were before today's settings: heavier than the suite's hasher."""
+    older = PasswordHasher(time_cost=2, memory_cost=16, parallelism=2)
+    return older.hash(normalise_access_code(code))
+
+
+def give_code_hash(case_id: str, code_hash: str) -> None:
+    """Store a code's hash on a case, as issuing a code does."""
+    with db.write_transaction() as session:
+        session.execute(update(Case).where(Case.id == case_id).values(access_code_hash=code_hash))
+
+
+def test_opening_a_case_rehashes_a_code_hashed_with_older_settings(client: FlaskClient) -> None:
+    shown = speak_up(client)
+    older_hash = hash_with_older_settings(shown.code)
+    give_code_hash(only_case().id, older_hash)
+    assert access_code_needs_rehash(older_hash)
+    opened(client, shown)
+    rehashed = only_case().access_code_hash
+    assert rehashed is not None and rehashed != older_hash
+    assert not access_code_needs_rehash(rehashed)
+    assert secret_matches(rehashed, normalise_access_code(shown.code))
+    assert audit_actions()[-1] == "portal.follow_up_opened"
+
+
+def test_a_code_hashed_with_todays_settings_is_left_as_it_is(client: FlaskClient) -> None:
+    shown = speak_up(client)
+    before = only_case().access_code_hash
+    opened(client, shown)
+    assert only_case().access_code_hash == before
+
+
+def test_a_wrong_code_leaves_an_older_hash_alone(client: FlaskClient) -> None:
+    shown = speak_up(client)
+    older_hash = hash_with_older_settings(shown.code)
+    give_code_hash(only_case().id, older_hash)
+    enter_code(client, shown.reference, wrong_code_for(shown))
+    assert only_case().access_code_hash == older_hash
+
+
+def test_a_code_given_while_the_old_one_is_rehashed_is_not_overwritten(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = speak_up(client)
+    case_id = only_case().id
+    give_code_hash(case_id, hash_with_older_settings(shown.code))
+    _, guardians_hash = services.new_hashed_access_code()
+    real_hash = services.hash_access_code
+
+    def guardian_gives_a_new_code_meanwhile(code: str) -> str:
+        give_code_hash(case_id, guardians_hash)
+        return real_hash(code)
+
+    monkeypatch.setattr(services, "hash_access_code", guardian_gives_a_new_code_meanwhile)
+    enter_code(client, shown.reference, shown.code)
+    assert only_case().access_code_hash == guardians_hash
 
 
 def test_the_audit_of_a_failed_attempt_holds_no_reference_or_code(client: FlaskClient) -> None:

@@ -196,7 +196,10 @@ def reply() -> ResponseReturnValue:
     form = ReplyForm()
     case_id = _signed_in_case_id()
     if case_id is None:
-        return _expired_while_writing(form.body.data)
+        # A post from another site comes without the session's token; keeping its text would
+        # send someone else's words as the person's message once they enter their code.
+        kept = form.body.data if form.csrf_token.validate(form) else None
+        return _expired_while_writing(kept)
     if not form.validate():
         return _case_page(case_id, BAD_REQUEST, reply_form=form)
     add_reply(case_id, form.body.data)

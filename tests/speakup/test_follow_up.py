@@ -479,6 +479,39 @@ def test_a_reply_written_after_the_time_ran_out_is_kept_and_sent_with_the_code(
     assert message is not None and message.body == "My long reply"
 
 
+@pytest.mark.parametrize(
+    "from_another_site", [True, False], ids=["from another site", "expired, forged token"]
+)
+def test_a_reply_posted_without_the_form_token_is_not_kept_to_send_later(
+    client: FlaskClient, from_another_site: bool
+) -> None:
+    shown = speak_up(client)
+    opened(client, shown)
+    with client.session_transaction() as session:
+        session[views.CASE_UNTIL_KEY] = utcnow().timestamp() - 1
+    if from_another_site:
+        # SameSite=Lax: a browser sends no session cookie with another site's form post
+        client.delete_cookie(client.application.config["SESSION_COOKIE_NAME"])
+        forged = client.post(REPLY, data={"body": "Words from another site"})
+    else:
+        forged = client.post(REPLY, data={"body": "Words from another site", "csrf_token": "x"})
+    html = forged.get_data(as_text=True)
+    assert "Words from another site" not in html
+    assert 'name="pending_reply"' not in html
+    assert "Your message has been kept" not in html
+    response = client.post(
+        FOLLOW_UP,
+        data={
+            "csrf_token": csrf_token_from(html),
+            "reference": shown.reference,
+            "access_code": shown.code,
+            "pending_reply": "",
+        },
+    )
+    assert response.status_code == 302
+    assert db.session().scalar(select(CaseMessage)) is None
+
+
 def test_the_feedback_question_is_asked_only_after_closure(client: FlaskClient) -> None:
     shown = speak_up(client)
     page = opened(client, shown)

@@ -126,6 +126,17 @@ def test_a_wrong_code_and_an_unknown_reference_get_the_same_answer(
     assert answer_page(wrong_code) == answer_page(unknown_reference)
 
 
+@pytest.mark.parametrize("code", [WRONG_CODE, "1234 5678 9012"], ids=["wrong", "too short"])
+def test_a_failed_try_keeps_the_reference_but_never_writes_the_code_back(
+    client: FlaskClient, code: str
+) -> None:
+    shown = speak_up(client)
+    html = enter_code(client, shown.reference, code).get_data(as_text=True)
+    assert f'value="{shown.reference}"' in html
+    assert code not in html and code.replace(" ", "") not in html
+    assert re.search(r'<input[^>]*name="access_code"[^>]*value=""', html)
+
+
 def test_an_unknown_reference_still_checks_a_code_against_a_hash(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -113,10 +113,11 @@ def is_lead_guardian(user: Viewer) -> bool:
     return user.role == Role.LEAD_GUARDIAN.value
 
 
+def is_unassigned(case: Case) -> bool:
+    """Tell whether no guardian has been assigned the case yet."""
+    return not any(row.kind == AccessKind.ASSIGNED.value for row in case.access_rows)
+
+
 def is_in_queue(case: Case) -> bool:
     """Tell whether the case waits in the shared queue for a guardian to take it."""
-    return (
-        case.status == CaseStatus.NEW.value
-        and not case.restricted
-        and not any(row.kind == AccessKind.ASSIGNED.value for row in case.access_rows)
-    )
+    return case.status == CaseStatus.NEW.value and not case.restricted and is_unassigned(case)

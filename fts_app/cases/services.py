@@ -25,6 +25,7 @@ from fts_app.cases.access import (
     is_in_queue,
     is_lead_guardian,
     is_named_on,
+    is_unassigned,
 )
 from fts_app.cases.deadlines import deadlines_for, detriment_check_in_due, substantive_feedback_due
 from fts_app.cases.enums import (
@@ -217,7 +218,7 @@ def view_case(reference: str, viewer: Viewer) -> Case:
         case = find_visible_case(session, reference, viewer)
         marked = (
             mark_messages_read(session, case)
-            if is_named_on(case, viewer) or not _has_assigned_guardian(case)
+            if is_named_on(case, viewer) or is_unassigned(case)
             else 0
         )
         record(session, "case.viewed", actor_id=viewer.id, case_id=case.id, messages_read=marked)
@@ -265,9 +266,23 @@ def take_case(reference: str, actor: Viewer) -> None:
         case = find_visible_case(session, reference, actor)
         if not is_in_queue(case):
             raise CaseActionRefused("This case is no longer in the queue.")
-        _grant(case, actor.id, AccessKind.ASSIGNED)
-        _add_event(session, case, EventKind.ASSIGNMENT, actor, category=AccessKind.ASSIGNED.value)
-        record(session, "case.taken", actor_id=actor.id, case_id=case.id)
+        _take(session, case, actor)
+
+
+def _take(session: Session, case: Case, actor: Viewer) -> None:
+    _grant(case, actor.id, AccessKind.ASSIGNED)
+    _add_event(session, case, EventKind.ASSIGNMENT, actor, category=AccessKind.ASSIGNED.value)
+    record(session, "case.taken", actor_id=actor.id, case_id=case.id)
+
+
+def _take_if_unassigned(session: Session, case: Case, actor: Viewer) -> None:
+    """Make the actor the guardian of a case with none, as a step takes it out of the queue.
+
+    Otherwise the case would leave the queue with nobody assigned, and only the lead guardian
+    would see it and its detriment check-in.
+    """
+    if is_unassigned(case):
+        _take(session, case, actor)
 
 
 def assign_case(reference: str, actor: Viewer, guardian_id: int) -> None:
@@ -345,8 +360,7 @@ def acknowledge_case(
         )
         if case.status == CaseStatus.NEW.value:
             case.status = CaseStatus.IN_PROGRESS.value
-        if not _has_assigned_guardian(case):
-            _grant(case, actor.id, AccessKind.ASSIGNED)
+        _take_if_unassigned(session, case, actor)
 
     _record_entry(
         reference,
@@ -566,6 +580,7 @@ def close_case(
             raise CaseNotClosable(blocker)
         if not outcome.strip() or not learning.strip():
             raise CaseNotClosable("Enter the outcome and the learning before you close this case.")
+        _take_if_unassigned(session, case, actor)
         closed_on = today_in_london()
         case.status = CaseStatus.CLOSED.value
         case.closed_on = closed_on
@@ -660,10 +675,6 @@ def _grant(case: Case, user_id: int, kind: AccessKind) -> None:
             row.kind = kind.value
             return
     case.access_rows.append(CaseAccess(user_id=user_id, kind=kind.value))
-
-
-def _has_assigned_guardian(case: Case) -> bool:
-    return any(row.kind == AccessKind.ASSIGNED.value for row in case.access_rows)
 
 
 def _case_worker(session: Session, user_id: int) -> User:

@@ -23,6 +23,7 @@ from fts_app.cases.access import (
     get_visible_case_or_404,
     is_in_queue,
     is_lead_guardian,
+    is_unassigned,
 )
 from fts_app.cases.dashboard import list_cases, summarise
 from fts_app.cases.deadlines import case_clocks
@@ -448,6 +449,10 @@ ENTRIES: dict[str, Entry] = {
 }
 
 
+#: steps that make the guardian taking them the case's assigned guardian if it has none
+ENTRIES_THAT_TAKE_THE_CASE = ("acknowledge", "close")
+
+
 @bp.route("/cases/<reference>/<entry_name>", methods=["GET", "POST"])
 @roles_required(*CASEWORKERS)
 def record_entry(reference: str, entry_name: str) -> ResponseReturnValue:
@@ -476,6 +481,7 @@ def record_entry(reference: str, entry_name: str) -> ResponseReturnValue:
         closure_blocker=(
             services.closure_blocker(db.session(), case) if entry_name == "close" else None
         ),
+        takes_case=entry_name in ENTRIES_THAT_TAKE_THE_CASE and is_unassigned(case),
     )
 
 

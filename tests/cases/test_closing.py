@@ -12,6 +12,7 @@ from fts_app import db
 from fts_app.admin.services import get_settings
 from fts_app.auth.models import User
 from fts_app.cases import services
+from fts_app.cases.access import CaseNotVisible
 from fts_app.cases.enums import CaseStatus, CheckInResult, EventKind, FeedbackMethod
 from fts_app.cases.models import Case, CaseMessage
 from fts_app.cases.services import SPEAK_UP_AGAIN_QUESTION, CaseActionRefused, CaseNotClosable
@@ -93,6 +94,46 @@ def test_close_rules(
     assert reload(case).status == status_before
     assert event_kinds(case) == events_before
     assert audit_actions(case) == audit_before
+
+
+def test_closing_a_queued_case_makes_the_guardian_who_closes_it_its_guardian(
+    make_case: Callable[..., Case], guardian: User, other_guardian: User, fixed_today: date
+) -> None:
+    case = make_case()
+    feedback_not_possible(case.reference, guardian)
+    services.close_case(case.reference, guardian, "Passed to HR", "Rota review", "")
+    stored = reload(case)
+    assert [(row.user_id, row.kind) for row in stored.access_rows] == [(guardian.id, "assigned")]
+    assert event_kinds(case)[-2:] == [EventKind.ASSIGNMENT.value, EventKind.CLOSURE.value]
+    assert audit_actions(case)[-2:] == ["case.taken", "case.closed"]
+    # the guardian who closed it keeps it, and can record its detriment check-in
+    services.record_detriment_check_in(
+        case.reference, guardian, fixed_today, CheckInResult.NO_REPLY, ""
+    )
+    with pytest.raises(CaseNotVisible):
+        services.add_note(case.reference, other_guardian, "Anything new?")
+
+
+def test_closing_a_case_with_a_guardian_leaves_its_assignment_alone(
+    make_case: Callable[..., Case], guardian: User, lead: User, fixed_today: date
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    feedback(case.reference, guardian)
+    services.close_case(case.reference, lead, "Resolved", "Rota review", "")
+    assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
+        (guardian.id, "assigned")
+    ]
+    assert "case.taken" not in audit_actions(case)
+
+
+def test_a_refused_closure_leaves_a_queued_case_in_the_queue(
+    make_case: Callable[..., Case], guardian: User, fixed_today: date
+) -> None:
+    case = make_case()
+    with pytest.raises(CaseNotClosable, match=NO_FEEDBACK):
+        services.close_case(case.reference, guardian, "Resolved", "Rota review", "")
+    assert reload(case).access_rows == []
+    assert audit_actions(case) == ["case.opened"]
 
 
 def test_closing_records_outcome_learning_and_actions_encrypted(

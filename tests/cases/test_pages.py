@@ -14,6 +14,7 @@ from sqlalchemy import select
 from fts_app import db
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
+from fts_app.cases import services
 from fts_app.cases.enums import EventKind
 from fts_app.cases.models import Case
 
@@ -374,6 +375,22 @@ def test_closing_after_feedback(
     assert response.status_code == 302
     assert reload(case).status == "closed"
     assert "Record the detriment check-in" in page_text(signed_in.get(f"/cases/{case.reference}"))
+
+
+def test_closing_a_queued_case_says_the_guardian_will_be_assigned(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    queued = make_case()
+    mine = make_case(actor_id=guardian.id)
+    services.record_feedback_not_possible(
+        queued.reference, guardian, "Anonymous letter", date(2026, 9, 14)
+    )
+    services.record_feedback_not_possible(
+        mine.reference, guardian, "Anonymous letter", date(2026, 9, 14)
+    )
+    notice = "you will become its assigned guardian"
+    assert notice in page_text(signed_in.get(f"/cases/{queued.reference}/close"))
+    assert notice not in page_text(signed_in.get(f"/cases/{mine.reference}/close"))
 
 
 def test_taking_a_case_from_the_queue(

@@ -91,7 +91,6 @@ RECORDINGS = [
         EventKind.ACKNOWLEDGED,
         "case.acknowledged",
     ),
-    (lambda ref, u: services.take_case(ref, u), EventKind.ASSIGNMENT, "case.taken"),
     (
         lambda ref, u: services.set_restricted(ref, u, True),
         EventKind.STATUS_CHANGE,
@@ -109,7 +108,7 @@ def test_each_recording_adds_its_entry_and_one_audit_entry(
     kind: EventKind,
     action: str,
 ) -> None:
-    case = make_case()
+    case = make_case(actor_id=guardian.id)
     call(case.reference, guardian)
     assert event_kinds(case) == [EventKind.RECEIVED.value, kind.value]
     assert audit_actions(case) == ["case.opened", action]
@@ -251,8 +250,26 @@ def test_taking_a_case_from_the_queue_assigns_it(
     assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
         (guardian.id, "assigned")
     ]
+    assert event_kinds(case) == [EventKind.RECEIVED.value, EventKind.ASSIGNMENT.value]
+    assert audit_actions(case) == ["case.opened", "case.taken"]
     with pytest.raises(CaseNotVisible):
         services.take_case(case.reference, other_guardian)
+
+
+def test_acknowledging_a_queued_case_takes_it_with_the_entries_taking_writes(
+    make_case: Callable[..., Case], guardian: User, fixed_today: date
+) -> None:
+    case = make_case()
+    services.acknowledge_case(case.reference, guardian, date(2026, 9, 15))
+    assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
+        (guardian.id, "assigned")
+    ]
+    assert event_kinds(case) == [
+        EventKind.RECEIVED.value,
+        EventKind.ASSIGNMENT.value,
+        EventKind.ACKNOWLEDGED.value,
+    ]
+    assert audit_actions(case) == ["case.opened", "case.taken", "case.acknowledged"]
 
 
 def test_a_taken_case_cannot_be_taken_again(

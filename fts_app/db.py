@@ -95,6 +95,9 @@ def write_transaction() -> Iterator[Session]:
     if current.in_transaction():
         # End the read snapshot the view used, so the write starts from the latest state.
         current.commit()
+    # Rows the page loaded earlier keep the values read then; reload them in this transaction,
+    # so rules such as a code's single use see every write committed before it.
+    current.expire_all()
     current.connection(execution_options={IMMEDIATE: True})
     try:
         yield current

@@ -378,11 +378,21 @@ class IdentityDisclosureForm(CaseEntryForm):
 class CheckInForm(CaseEntryForm):
     """Record the detriment check-in after closure."""
 
+    closed_on_limit: date | None = None
     checked_on = past_date("Date of the check-in", "Enter the date of the check-in")
     result = RadioChoiceField(
         "What did the person say?", CheckInResult.choices(), message="Select what the person said"
     )
     summary = optional_text("Notes (optional)")
+
+    def validate_checked_on(self, field: DayMonthYearField) -> None:
+        """Refuse a check-in before the case closed."""
+        closed_on = self.closed_on_limit
+        if field.data and closed_on and field.data < closed_on:
+            raise ValidationError(
+                f"{field.label.text} must be on or after the day the case was closed, "
+                f"{closed_on.day} {closed_on:%B %Y}"
+            )
 
 
 class MessageForm(CaseEntryForm):

@@ -517,8 +517,13 @@ def record_detriment_check_in(
     """Record the check-in after closure that asks whether the person suffered detriment."""
 
     def apply(_session: Session, case: Case) -> None:
-        if case.detriment_check_in_due_on is None:
+        if case.detriment_check_in_due_on is None or case.closed_on is None:
             raise CaseActionRefused("A detriment check-in is only due after the case closes.")
+        if checked_on < case.closed_on:
+            raise CaseActionRefused(
+                "The check-in date cannot be before the case was closed, "
+                f"{case.closed_on.day} {case.closed_on:%B %Y}."
+            )
         case.detriment_checked_in_on = checked_on
         if result is CheckInResult.DETRIMENT:
             case.detriment_indicated = True

@@ -279,6 +279,10 @@ def _offer_shareable(case: Case, form: GuardianChoiceForm) -> None:
     )
 
 
+def _limit_to_after_closure(case: Case, form: CheckInForm) -> None:
+    form.closed_on_limit = case.closed_on
+
+
 def _show_current_restriction(case: Case, form: RestrictionForm) -> None:
     if not form.is_submitted():
         form.restricted.data = "yes" if case.restricted else "no"
@@ -387,6 +391,7 @@ ENTRIES: dict[str, Entry] = {
             CheckInResult(form.result.data),
             form.summary.data or "",
         ),
+        prepare=_limit_to_after_closure,
         intro="After closure, ask the person whether they have suffered any detriment "
         "for speaking up.",
     ),

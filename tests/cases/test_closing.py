@@ -212,6 +212,41 @@ def test_the_detriment_check_in_after_closure_is_recorded(
     assert stored.detriment_indicated is True
 
 
+@pytest.mark.parametrize(
+    ("checked_on", "refusal"),
+    [
+        (date(2026, 11, 25), "cannot be before the case was closed, 26 November 2026"),
+        (date(2026, 11, 26), None),
+    ],
+)
+def test_the_detriment_check_in_cannot_come_before_closure(
+    make_case: Callable[..., Case],
+    guardian: User,
+    fixed_today: date,
+    checked_on: date,
+    refusal: str | None,
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    feedback(case.reference, guardian)
+    services.close_case(case.reference, guardian, "Resolved", "Learning", "")
+    events_before = event_kinds(case)
+
+    def check_in() -> None:
+        services.record_detriment_check_in(
+            case.reference, guardian, checked_on, CheckInResult.DETRIMENT, "Moved off the ward"
+        )
+
+    if refusal is None:
+        check_in()
+        assert reload(case).detriment_checked_in_on == checked_on
+        return
+    with pytest.raises(CaseActionRefused, match=refusal):
+        check_in()
+    stored = reload(case)
+    assert (stored.detriment_checked_in_on, stored.detriment_indicated) == (None, False)
+    assert event_kinds(case) == events_before
+
+
 def test_reopening_a_closed_case_clears_closure_and_check_in(
     make_case: Callable[..., Case], guardian: User, fixed_today: date
 ) -> None:

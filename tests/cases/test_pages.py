@@ -336,6 +336,34 @@ def test_feedback_found_not_possible_stops_the_first_feedback_clock_on_every_pag
     assert "<strong>0</strong> overdue" in page_text(signed_in.get("/cases"))
 
 
+def test_a_check_in_dated_before_closure_is_named_at_the_field(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(
+        actor_id=guardian.id,
+        status="closed",
+        closed_on=date(2026, 10, 20),
+        detriment_check_in_due_on=date(2027, 1, 20),
+    )
+    html = page_text(
+        submit_form(
+            signed_in,
+            f"/cases/{case.reference}/detriment-check-in",
+            {
+                "checked_on-day": "19",
+                "checked_on-month": "10",
+                "checked_on-year": "2026",
+                "result": "no-reply",
+            },
+        )
+    )
+    assert 'href="#checked_on-day"' in html
+    message = "must be on or after the day the case was closed, 20 October 2026"
+    assert html.count(message) == 2
+    assert reload(case).detriment_checked_in_on is None
+    assert event_kinds(case) == [EventKind.RECEIVED.value]
+
+
 def test_closing_without_feedback_explains_and_changes_nothing(
     signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
 ) -> None:

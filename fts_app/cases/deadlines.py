@@ -8,11 +8,17 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app
 
 from fts_app.admin.models import OrganisationSettings
 from fts_app.cases.enums import CaseStatus
-from fts_app.cases.working_days import BankHolidayCalendar, DeadlineRule, load_bank_holidays
+from fts_app.cases.working_days import (
+    BankHolidayCalendar,
+    BankHolidayFileError,
+    DeadlineRule,
+    load_bank_holidays,
+)
+from fts_app.timeutil import today_in_london
 
 INSTANCE_OVERRIDE = "bank_holidays_england_wales.json"
 
@@ -25,6 +31,30 @@ def bank_holidays() -> BankHolidayCalendar:
         calendar = load_bank_holidays(override if override.exists() else None)
         current_app.extensions["fts_bank_holidays"] = calendar
     return calendar
+
+
+def bank_holidays_ran_out(today: date) -> int | None:
+    """Return the last year the bank holiday list covers if today is past it, else None."""
+    calendar = bank_holidays()
+    return calendar.years_covered()[-1] if calendar.is_out_of_date(today) else None
+
+
+def warn_if_bank_holidays_ran_out(app: Flask) -> None:
+    """Warn at start-up if the bank holiday list cannot be read or no longer covers today."""
+    with app.app_context():
+        try:
+            last_year = bank_holidays_ran_out(today_in_london())
+        except BankHolidayFileError as error:
+            # deadlines cannot be worked out until the file is fixed; say so now, not at a case
+            app.logger.warning("%s", error)
+            return
+    if last_year is not None:
+        app.logger.warning(
+            "The bank holiday list covers up to %s only, so working-day deadlines count no bank "
+            "holidays now. Place an updated %s in the instance folder.",
+            last_year,
+            INSTANCE_OVERRIDE,
+        )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,7 +27,11 @@ from fts_app.cases.access import (
     is_unassigned,
 )
 from fts_app.cases.dashboard import list_cases, summarise
-from fts_app.cases.deadlines import case_clocks
+from fts_app.cases.deadlines import (
+    bank_holidays_ran_out,
+    case_clocks,
+    warn_if_bank_holidays_ran_out,
+)
 from fts_app.cases.enums import (
     AccessKind,
     CaseStatus,
@@ -71,6 +76,12 @@ from fts_app.cases.timeline import (
 from fts_app.timeutil import as_london, today_in_london
 
 CASEWORKERS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)
+
+
+@bp.record_once
+def warn_about_bank_holidays(state: BlueprintSetupState) -> None:
+    """Warn at start-up if the bank holiday list cannot be read or no longer covers today."""
+    warn_if_bank_holidays_ran_out(state.app)
 
 
 @bp.errorhandler(CaseNotVisible)
@@ -127,6 +138,9 @@ def case_list() -> ResponseReturnValue:
         page=page,
         summary=summarise(session, current_user, today),
         page_url=_list_page_url,
+        bank_holidays_ran_out=(
+            bank_holidays_ran_out(today) if is_lead_guardian(current_user) else None
+        ),
     )
 
 

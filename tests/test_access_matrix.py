@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -17,6 +18,8 @@ from fts_app.admin.models import Directorate
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases.models import Case
+from fts_app.reports.quarters import parse_quarter
+from fts_app.reports.services import release_report
 from tests.conftest import csrf_token_from, sign_in
 
 SIGNED_OUT = "signed-out"
@@ -26,6 +29,8 @@ LOGIN = "login"  # sent to the sign-in page
 NOT_FOUND = 404
 ANY = "any"  # open to all; the page may redirect on its own terms, never a 404 or 500
 QUARTER = "2026-27-Q2"
+#: the board sees released reports only (tests/reports/test_board_release.py has the rest)
+RELEASED = "2026-27-Q1"
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,9 @@ MATRIX: dict[str, Route] = {
     "cases.export": staff("GET", CASE + "/export", *GUARDIANS),
     "cases.audit_history_page": staff("GET", CASE + "/audit-history", *GUARDIANS),
     "cases.record_entry": staff("GET", CASE + "/note", *GUARDIANS),
-    "reports.board_report": staff("GET", f"/reports/board?quarter={QUARTER}", *READERS),
-    "reports.board_report_csv": staff("GET", f"/reports/board.csv?quarter={QUARTER}", *READERS),
-    "reports.board_report_pdf": staff("GET", f"/reports/board.pdf?quarter={QUARTER}", *READERS),
+    "reports.board_report": staff("GET", f"/reports/board?quarter={RELEASED}", *READERS),
+    "reports.board_report_csv": staff("GET", f"/reports/board.csv?quarter={RELEASED}", *READERS),
+    "reports.board_report_pdf": staff("GET", f"/reports/board.pdf?quarter={RELEASED}", *READERS),
     "reports.edit_narrative": staff(
         "GET", f"/reports/board/narrative?quarter={QUARTER}", Role.LEAD_GUARDIAN
     ),
@@ -156,8 +161,12 @@ def is_server_error(got: str | int) -> bool:
 
 @pytest.fixture
 def places(make_user: Callable[..., User], make_case: Callable[..., Case]) -> dict[str, str]:
-    """The things a URL names: another account, a directorate, a case the guardian holds."""
+    """The things a URL names: another account, a directorate, a released board report."""
     other = make_user(Role.GUARDIAN, email="other@trust.nhs.example")
+    released = parse_quarter(RELEASED)
+    make_case(received_on=released.first_day)
+    lead = make_user(Role.LEAD_GUARDIAN, email="releasing-lead@trust.nhs.example")
+    release_report(released, actor_id=lead.id, today=released.last_day + timedelta(days=1))
     with db.write_transaction() as session:
         directorate = Directorate(name="Surgery")
         session.add(directorate)

@@ -230,17 +230,41 @@ class BoardReport:
 
 
 def build_board_report(
-    session: Session, quarter: Quarter, *, today: date, narrative: Narrative
+    session: Session,
+    quarter: Quarter,
+    *,
+    today: date,
+    narrative: Narrative,
+    released: Mapping[str, BoardReport] | None = None,
 ) -> BoardReport:
-    """Compile the report for a quarter from the cases as they stand today."""
+    """Compile the report for a quarter from the cases as they stand today.
+
+    `released` holds the reports already released for the quarters it is compared with, by
+    quarter: their columns repeat the figures the board was given rather than recounting them.
+    """
     settings = get_settings(session)
     threshold = validate_threshold(settings.suppression_threshold)
     periods = (quarter, quarter.previous(), quarter.a_year_earlier())
-    totals = [queries.case_totals(session, period) for period in periods]
-    answers = [queries.speak_up_again_counts(session, period) for period in periods]
-    anonymous = [_part_of_whole(t.anonymous, t.received, threshold) for t in totals]
-    detriment = [_part_of_whole(t.detriment, t.received, threshold) for t in totals]
-    received = totals[0].received
+    frozen = {p.label: released[p.label] for p in periods[1:] if p.label in (released or {})}
+    totals = queries.case_totals(session, quarter)
+    answers = queries.speak_up_again_counts(session, quarter)
+    columns = [
+        _live_column(session, quarter, threshold, totals, answers),
+        *(
+            _released_column(frozen[p.label])
+            if p.label in frozen
+            else _live_column(
+                session,
+                p,
+                threshold,
+                queries.case_totals(session, p),
+                queries.speak_up_again_counts(session, p),
+            )
+            for p in periods[1:]
+        ),
+    ]
+    as_released = _as_released_note(frozen)
+    received = totals.received
     return BoardReport(
         quarter=quarter.label,
         period=quarter.description,
@@ -252,22 +276,13 @@ def build_board_report(
         headline=PeriodTable(
             "Headline figures",
             tuple(period.label for period in periods),
-            (
-                _across("Cases received", (suppress_count(t.received, threshold) for t in totals)),
-                _across("Raised anonymously", anonymous),
-                _across("Indicating detriment", detriment),
-                _across(
-                    "Cases closed",
-                    (suppress_count(queries.closed_count(session, p), threshold) for p in periods),
-                ),
-                _across(
-                    "Feedback responses",
-                    (suppress_count(sum(counts.values()), threshold) for counts in answers),
-                ),
+            tuple(
+                _across(label, (getattr(column, name) for column in columns))
+                for name, label in HEADLINE_ROWS
             ),
             note="This quarter, the quarter before and the same quarter a year earlier. Cases "
             "received, anonymous and with detriment count the cases received in each quarter; "
-            "closures and feedback responses count what happened in it.",
+            f"closures and feedback responses count what happened in it.{as_released}",
         ),
         elements=_breakdown(
             "Elements of the concerns",
@@ -302,22 +317,24 @@ def build_board_report(
         anonymous=_share_table(
             "Raised anonymously",
             periods,
-            anonymous,
-            "A high share of anonymous concerns can mean that people fear speaking up openly.",
+            [column.anonymous for column in columns],
+            "A high share of anonymous concerns can mean that people fear speaking up openly."
+            + as_released,
         ),
         detriment=_share_table(
             "Indicating detriment",
             periods,
-            detriment,
-            "Cases where the person said they had been treated badly as a result of speaking up.",
+            [column.detriment for column in columns],
+            "Cases where the person said they had been treated badly as a result of speaking up."
+            + as_released,
         ),
         timings=_timings(session, quarter, threshold),
         deadlines=_deadlines(session, quarter, today, threshold),
         speak_up_again=_breakdown(
             "Would you speak up again?",
             "Answer",
-            _labelled(answers[0], SpeakUpAgain),
-            sum(answers[0].values()),
+            _labelled(answers, SpeakUpAgain),
+            sum(answers.values()),
             threshold,
             note="Answers given this quarter by people whose case had closed.",
         ),
@@ -326,6 +343,61 @@ def build_board_report(
         equality=_equality(session, quarter, threshold),
         narrative=narrative,
     )
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One quarter's figures in the headline and share tables."""
+
+    received: Figure
+    anonymous: Figure
+    detriment: Figure
+    closed: Figure
+    responses: Figure
+
+
+#: the headline's rows: the _Column field each shows, and its label
+HEADLINE_ROWS = (
+    ("received", "Cases received"),
+    ("anonymous", "Raised anonymously"),
+    ("detriment", "Indicating detriment"),
+    ("closed", "Cases closed"),
+    ("responses", "Feedback responses"),
+)
+
+
+def _live_column(
+    session: Session,
+    quarter: Quarter,
+    threshold: int,
+    totals: queries.CaseTotals,
+    answers: Mapping[str, int],
+) -> _Column:
+    """Count a quarter's headline figures from the cases as they stand."""
+    return _Column(
+        received=_figure(suppress_count(totals.received, threshold)),
+        anonymous=_part_of_whole(totals.anonymous, totals.received, threshold),
+        detriment=_part_of_whole(totals.detriment, totals.received, threshold),
+        closed=_figure(suppress_count(queries.closed_count(session, quarter), threshold)),
+        responses=_figure(suppress_count(sum(answers.values()), threshold)),
+    )
+
+
+def _released_column(report: BoardReport) -> _Column:
+    """Take a released quarter's headline figures from its report, as the board was given them."""
+    headline = {row.label: row.figures[0] for row in report.headline.rows}
+    figures = {name: headline[label] for name, label in HEADLINE_ROWS}
+    # the share tables hold the same counts with their percentages
+    figures["anonymous"] = report.anonymous.rows[0].figures[0]
+    figures["detriment"] = report.detriment.rows[0].figures[0]
+    return _Column(**figures)
+
+
+def _as_released_note(released: Mapping[str, BoardReport]) -> str:
+    """Say which comparison quarters show the figures their released report gave."""
+    if not released:
+        return ""
+    return f" Figures for {' and '.join(released)} are as released to the board."
 
 
 def long_date(day: date) -> str:

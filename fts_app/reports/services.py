@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.services import record
 from fts_app.reports.board import BoardReport, Narrative, build_board_report, long_date
 from fts_app.reports.models import BoardReportNarrative, ReleasedReport
-from fts_app.reports.quarters import Quarter
+from fts_app.reports.quarters import Quarter, parse_quarter
 from fts_app.timeutil import as_london
 
 
@@ -42,6 +43,18 @@ class NothingToRelease(ReportError):
         super().__init__(f"No cases were received in {quarter}, so there is no report to release.")
 
 
+class ReportNotReleased(ReportError):
+    """Board members see released reports only; quarter is None when none has been released."""
+
+    def __init__(self, quarter: Quarter | None) -> None:
+        super().__init__(
+            f"The report for {quarter} has not been released to the board yet."
+            if quarter
+            else "No report has been released to the board yet."
+        )
+        self.quarter = quarter
+
+
 @dataclass(frozen=True)
 class LoadedReport:
     """A report to show, and when it was released if it was."""
@@ -59,12 +72,53 @@ def load_report(session: Session, quarter: Quarter, *, today: date) -> LoadedRep
     """Return the released report for the quarter, or compile it from the cases as they are."""
     released = session.get(ReleasedReport, quarter.label)
     if released is not None:
-        return LoadedReport(
-            BoardReport.from_json(released.report_json),
-            released_on=long_date(as_london(released.released_at).date()),
-        )
+        return _loaded(released)
+    return LoadedReport(_compile(session, quarter, today))
+
+
+def load_released_report(session: Session, quarter: Quarter) -> LoadedReport:
+    """Return the quarter's report as released to the board, or raise ReportNotReleased.
+
+    A draft changes from day to day, so a reader comparing two days' drafts could single out a
+    case; the board sees a quarter only once the lead guardian has released it.
+    """
+    released = session.get(ReleasedReport, quarter.label)
+    if released is None:
+        raise ReportNotReleased(quarter)
+    return _loaded(released)
+
+
+def released_quarters(session: Session) -> list[Quarter]:
+    """Return the quarters whose reports have been released, the most recent first."""
+    labels = session.scalars(select(ReleasedReport.quarter))
+    return sorted((parse_quarter(label) for label in labels), reverse=True)
+
+
+def latest_released_quarter(session: Session) -> Quarter:
+    """Return the most recent quarter released to the board, or raise ReportNotReleased."""
+    quarters = released_quarters(session)
+    if not quarters:
+        raise ReportNotReleased(None)
+    return quarters[0]
+
+
+def _loaded(released: ReleasedReport) -> LoadedReport:
     return LoadedReport(
-        build_board_report(session, quarter, today=today, narrative=narrative_for(session, quarter))
+        BoardReport.from_json(released.report_json),
+        released_on=long_date(as_london(released.released_at).date()),
+    )
+
+
+def _compile(session: Session, quarter: Quarter, today: date) -> BoardReport:
+    """Compile a quarter's report, its comparison quarters as released where they were."""
+    earlier = [quarter.previous().label, quarter.a_year_earlier().label]
+    rows = session.scalars(select(ReleasedReport).where(ReleasedReport.quarter.in_(earlier)))
+    return build_board_report(
+        session,
+        quarter,
+        today=today,
+        narrative=narrative_for(session, quarter),
+        released={row.quarter: BoardReport.from_json(row.report_json) for row in rows},
     )
 
 
@@ -104,9 +158,7 @@ def release_report(quarter: Quarter, *, actor_id: int, today: date) -> None:
             raise ReportAlreadyReleased(quarter)
         if quarter.last_day >= today:
             raise QuarterNotOver(quarter)
-        report = build_board_report(
-            session, quarter, today=today, narrative=narrative_for(session, quarter)
-        )
+        report = _compile(session, quarter, today)
         if not report.has_cases:
             raise NothingToRelease(quarter)
         session.add(

@@ -37,10 +37,14 @@ from fts_app.reports.quarters import (
 from fts_app.reports.services import (
     LoadedReport,
     ReportError,
+    ReportNotReleased,
     is_released,
+    latest_released_quarter,
+    load_released_report,
     load_report,
     narrative_for,
     release_report,
+    released_quarters,
     save_narrative,
 )
 from fts_app.timeutil import today_in_london
@@ -61,10 +65,18 @@ def quarter_problem(error: QuarterError) -> ResponseReturnValue:
     return render_template("reports/quarter_problem.html", message=str(error), **_picker()), 400
 
 
+@bp.errorhandler(ReportNotReleased)
+def not_released(error: ReportNotReleased) -> ResponseReturnValue:
+    """Tell a board member the quarter's report is not released yet, and offer those that are."""
+    page = render_template("reports/not_released.html", quarter=error.quarter, **_picker())
+    # a quarter asked for by name has no report to show; the reports' front page still exists
+    return page, 404 if error.quarter else 200
+
+
 @bp.get("/reports/board")
 @roles_required(*BOARD_READERS)
 def board_report() -> ResponseReturnValue:
-    """Show a quarter's board report: released as frozen, otherwise as it stands today."""
+    """Show a quarter's board report: released as frozen, otherwise (guardians only) as a draft."""
     quarter, loaded = _requested_report()
     if loaded is None:
         return _no_cases(quarter)
@@ -73,7 +85,7 @@ def board_report() -> ResponseReturnValue:
         "reports/board.html",
         loaded=loaded,
         report=loaded.report,
-        guardian=current_user.role in {role.value for role in GUARDIANS},
+        guardian=_sees_drafts(),
         status=release_status(loaded.report, loaded.released_on),
         suppression=suppression_note(loaded.report),
         spc_note=SPC_NOTE,
@@ -190,10 +202,25 @@ def _requested_quarter() -> Quarter:
 
 
 def _requested_report() -> tuple[Quarter, LoadedReport | None]:
-    """Return the quarter asked for and its board report, or None if it had no cases."""
-    quarter = _requested_quarter()
-    loaded = load_report(db.session(), quarter, today=today_in_london())
-    return quarter, loaded if loaded.report.has_cases else None
+    """Return the quarter asked for and its board report, or None if it had no cases.
+
+    Guardians see drafts; a board member sees only what the lead guardian has released, and
+    without a quarter named, the latest of it.
+    """
+    session = db.session()
+    if _sees_drafts():
+        quarter = _requested_quarter()
+        loaded = load_report(session, quarter, today=today_in_london())
+        return quarter, loaded if loaded.report.has_cases else None
+    quarter = (
+        _requested_quarter() if "quarter" in request.args else latest_released_quarter(session)
+    )
+    return quarter, load_released_report(session, quarter)
+
+
+def _sees_drafts() -> bool:
+    """Tell whether the signed-in person may see reports the board has not been given."""
+    return current_user.role in {role.value for role in GUARDIANS}
 
 
 def _no_cases(quarter: Quarter) -> ResponseReturnValue:
@@ -201,9 +228,16 @@ def _no_cases(quarter: Quarter) -> ResponseReturnValue:
 
 
 def _picker() -> dict[str, object]:
-    """Return what the quarter picker needs: recent quarters and the page they lead to."""
+    """Return what the quarter picker needs: the quarters to offer and the page they lead to.
+
+    Guardians are offered the recent quarters; board members the quarters released to them.
+    """
+    if _sees_drafts():
+        offered = recent_quarters(today_in_london(), QUARTERS_TO_PICK_FROM)
+    else:
+        offered = released_quarters(db.session())[:QUARTERS_TO_PICK_FROM]
     return {
-        "recent_quarters": recent_quarters(today_in_london(), QUARTERS_TO_PICK_FROM),
+        "recent_quarters": offered,
         "picker_endpoint": PICKER_PAGES.get(request.endpoint or "", "reports.board_report"),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
+from fts_app.extensions import limiter
 from fts_app.timeutil import utcnow
 from tests.conftest import TEST_PASSWORD, submit_form
 
@@ -52,6 +54,17 @@ def test_all_sign_in_attempts_together_are_capped(client: FlaskClient) -> None:
     statuses = [attempt(client, f"person{number}@trust.nhs.example") for number in range(6)]
 
     assert statuses == [200] * 5 + [429]
+
+
+def test_the_limit_store_cannot_be_read_back_to_the_addresses_typed(client: FlaskClient) -> None:
+    email = "someone@trust.nhs.example"
+    attempt(client, email)
+
+    keys = [key for key in limiter.storage.storage if "sign-in|" in key]
+
+    assert keys, "the attempt was not counted per address"
+    assert not any(email in key for key in keys)
+    assert not any(hashlib.sha256(email.encode()).hexdigest() in key for key in keys)
 
 
 def test_showing_the_sign_in_page_is_not_limited(client: FlaskClient) -> None:

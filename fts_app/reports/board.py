@@ -6,7 +6,8 @@ released report stores exactly what the board saw.
 
 How the suppression rule is applied (see suppression.py for the rule itself):
 - A breakdown where each case falls in one category (worker group, route, directorate, answer)
-  is one table whose total is the quarter's count, so secondary suppression protects it.
+  is one table whose total is the quarter's count, so secondary suppression protects it. That
+  total is in the headline figures too, so it is never hidden in one place and shown in another.
 - Elements: a case can have several, so the table's total is the number of cases, given to the
   suppression module as a published total rather than the sum of the rows.
 - A count that is part of a published whole (anonymous cases, detriment, deadlines met) is the
@@ -420,9 +421,10 @@ def release_status(report: BoardReport, released_on: str | None) -> str:
 def suppression_note(report: BoardReport) -> str:
     """Explain how small numbers are hidden."""
     return (
-        f"To protect the people who spoke up, counts from 1 to {report.threshold - 1} are shown "
-        f'as "fewer than {report.threshold}", and some other counts as "not shown" so that a '
-        "small count cannot be worked out from a total. No percentage is given for a hidden count."
+        f"To protect the people who spoke up, counts from 1 to {report.threshold - 1} are not "
+        "published, nor are some larger counts that would let a small one be worked out from a "
+        'total. Every hidden count reads "not shown", whatever its size. Zeros are shown, except '
+        'in a table where every count is "not shown". No percentage is given for a hidden count.'
     )
 
 
@@ -451,7 +453,9 @@ def _figure(cell: Cell) -> Figure:
 
 def _part_of_whole(part: int, whole: int, threshold: int) -> Figure:
     """Publish a count that is part of a published whole, hiding it if the rest is small."""
-    cells = suppress_table({"": part, "rest": whole - part}, whole, threshold)
+    cells = suppress_table(
+        {"": part, "rest": whole - part}, whole, threshold, total_published_elsewhere=True
+    )
     return _figure(cells[0])
 
 
@@ -475,8 +479,8 @@ def _breakdown(
     threshold: int,
     note: str = "",
 ) -> FigureTable:
-    """Suppress a one-way breakdown and publish it with its total."""
-    table = suppress_table(counts, total, threshold)
+    """Suppress a one-way breakdown and publish it with its total, which the headline shows too."""
+    table = suppress_table(counts, total, threshold, total_published_elsewhere=True)
     assert table.total is not None
     return FigureTable(
         title=title,

@@ -6,7 +6,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
-from fts_app.reports.board import BoardReport, Figure, FigureTable, PeriodTable, TrendChart
+from fts_app.reports.board import (
+    BoardReport,
+    Figure,
+    FigureTable,
+    PeriodTable,
+    TrendChart,
+    suppression_note,
+)
 
 BOARD_HEADER = ("section", "measure", "period", "value", "percent", "unit")
 #: a spreadsheet would run a cell starting with one of these as a formula
@@ -60,6 +67,8 @@ def _board_rows(report: BoardReport) -> Iterator[tuple[str, ...]]:
     yield _row("Equality monitoring", "Responses", quarter, equality.responses)
     for table in equality.tables:
         yield from _table_rows(table, quarter, section=f"Equality monitoring: {table.title}")
+    # a spreadsheet travels without the page, so it says what "not shown" means itself
+    yield ("Notes", "Counts not shown", "", suppression_note(report), "", "")
 
 
 def _row(section: str, measure: str, period: str, figure: Figure) -> tuple[str, ...]:

@@ -1,36 +1,64 @@
 """Small-number suppression, so that a board member cannot work out who spoke up.
 
-The rules (domain.md "Small numbers"):
+What the reader is told (suppression_note in board.py says the same in plain words):
 
-- Primary suppression: a count from 1 to threshold - 1 is not published; it reads "fewer than 5"
-  (the wording follows the threshold). A zero is published: a true zero identifies nobody. The
-  threshold is 5 unless the trust chooses another from 3 to 7. Totals are counts like any other.
-- Secondary suppression: a reader who has a total and all but one of the counts under it can
-  work the missing one out by subtraction. So every published total and the cells it totals form
-  a line, the total being a cell of its own line, and no line may have exactly one suppressed
-  cell. While one does, the smallest non-zero published cell in that line is suppressed as well
-  (the earliest on a tie); when no other cell is left that is the total itself. A zero is taken
-  only when nothing else is left. Such a cell reads "not shown" rather than "fewer than 5",
-  because it may be large.
-- Totals that are not sums: a case can have several elements, so the number of cases is not the
-  sum of the element counts and a subtraction only gives a bound. These functions never derive a
-  total the caller gives them from its parts, and apply the rule above to every published total
-  all the same: that protects breakdowns where each case falls in exactly one category (worker
-  group, directorate), and costs a little detail where it is stricter than it needs to be. A
-  total that is published nowhere (total=None) lets nothing be worked out and needs no secondary
-  suppression; pass the total whenever the report shows it, even in another section.
-- Percentages are of the published total, and only for published cells: a percentage beside a
-  suppressed cell, or of a suppressed total, would give the hidden number away.
-- Cross-tabulations: each row with its row total, each column with its column total, the column
-  totals with the grand total and the row totals with the grand total are the lines; suppression
-  repeats until no line has exactly one suppressed cell. Their cells carry no percentage.
+- A count from 1 to threshold - 1 is never published. The threshold is 5 unless the trust chooses
+  another from 3 to 8, so at most the counts 1 to 7 are hidden (domain.md "Small numbers").
+- Some larger counts are hidden as well (secondary suppression), so that a small count cannot be
+  worked out from a total. Every hidden count reads the same, "not shown", whatever its size, so a
+  reader cannot tell a small count from a large one hidden to protect it. Separate wordings leak:
+  with {1, 5, 10} and a total of 16 shown as "fewer than 5", "not shown", 10, the reader knows the
+  first is 1 to 4 and the second 5 or more, and 16 - 10 = 6 leaves only 1 and 5.
+- Zeros are published (a true zero identifies nobody), so a hidden count is 1 or more; the one
+  exception is a table withheld whole, below.
+- Percentages are of the published total, and only beside published counts.
+
+The rule. A line is a total and the counts under it, the total being a count of its own line. A
+reader who knows the published counts and the rules above can list every value each hidden count
+could take. We hide counts until every small count could be the threshold or more, so that none is
+pinned to one value and none can be shown to be small:
+
+- One line with its total published, k hidden counts adding up to H: each hidden count is at least
+  1, so one of them is at most H - (k - 1). The line is safe when k >= 2 and H - (k - 1) >= the
+  threshold. {4, 4, 10} of 18 is safe as it is (8 - 1 = 7); {1, 1, 10, 0} of 12 is not (2 - 1 = 1),
+  so the 10 is hidden too (12 - 2 = 10). While a line falls short, the smallest non-zero published
+  count in it is hidden (the earliest on a tie); one more always suffices, since it is at least
+  the threshold. When only zeros are left, the total is hidden instead.
+- A total that the report publishes elsewhere (the headline's cases received is the total of every
+  breakdown of the quarter's cases) is passed with total_published_elsewhere=True: hiding it here
+  would protect nothing, so it stays. If hiding every non-zero count still falls short ({2, 3} of
+  5 cases), the table is withheld whole: every count in it is hidden, zeros too, and a reader can
+  no longer take any of them to be 1 or more, so each could be anything up to the total.
+- Cross-tabulations: each count lies in a row and a column, and the lines constrain each other, so
+  checking each line alone is not enough (a cell whose row and column each hide two counts can
+  still be pinned by the lines around them). Two rules are applied in turn until neither hides
+  anything more: no line has exactly one hidden count (its total would give it away); and each
+  small count could be the threshold or more while every row and column still adds up and no
+  hidden count goes below 1. The second is checked exactly, as a flow: raising one hidden count
+  must be balanced around a cycle of hidden counts through the rows and columns, and the cycle
+  can carry only as much as the counts it lowers have above 1. A count to hide is the smallest
+  non-zero published one that makes the small count safe, looking first in its own row and column.
+  A table hiding every non-zero count is always safe, so this ends.
+- Totals that are not sums: a case can have several elements (or none yet), so the number of cases
+  is not the sum of the element counts, and a subtraction only gives a bound. The rule treats
+  every total as the sum of its line all the same. For a true sum that is the protection above;
+  where the parts overlap it costs some detail, and it protects anyway, since each part is at most
+  the published total, which is the threshold or more. A total that is published nowhere
+  (total=None) lets nothing be worked out and needs no secondary suppression.
+- A single count published on its own (suppress_count) is hidden only when small: nothing else
+  can give it away, and "not shown" there says only that it is 1 to threshold - 1.
+
+What this does not defend against: a reader who reruns the choice of cells in their head ("the
+second hidden count must be the smallest of the published ones") can sometimes narrow a range
+further; the reader who only adds and subtracts what is published gets nothing exact.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from fts_app.choices import Choice
 
@@ -38,11 +66,15 @@ MIN_THRESHOLD = 3
 MAX_THRESHOLD = 8
 DEFAULT_THRESHOLD = 5
 TOTAL_LABEL = "Total"
-#: how a secondarily suppressed cell reads: it may hold any number, so it cannot say "fewer than"
+#: how every hidden count reads, small or not: a reader must not be able to tell which is which
 WITHHELD = "not shown"
 
 Key = TypeVar("Key", bound=Hashable)
+#: the counts of a line, its total last
 Line = Sequence[Key]
+#: a line of the table, by its position; OUTSIDE is the far end of a count in only one line
+Node = int
+OUTSIDE: Node = -1
 
 
 class SuppressionReason(Choice):
@@ -87,7 +119,7 @@ class CrossTable:
 
 
 def validate_threshold(threshold: int) -> int:
-    """Return the threshold if it is a whole number from 3 to 7, else raise ValueError."""
+    """Return the threshold if it is a whole number from 3 to 8, else raise ValueError."""
     if (
         isinstance(threshold, bool)
         or not isinstance(threshold, int)
@@ -100,34 +132,36 @@ def validate_threshold(threshold: int) -> int:
     return threshold
 
 
-def small_count_wording(threshold: int) -> str:
-    """Return how a count too small to publish reads, such as "fewer than 5"."""
-    return f"fewer than {validate_threshold(threshold)}"
-
-
 def suppress_count(n: int, threshold: int = DEFAULT_THRESHOLD, *, label: str = "") -> Cell:
     """Suppress a single headline figure if it is small."""
     validate_threshold(threshold)
     _check_counts({label: n}, {label: label})
-    return _cell(label, n, _primary_reason(n, threshold), threshold, base=None)
+    return _cell(label, n, _primary_reason(n, threshold), base=None)
 
 
 def suppress_table(
-    rows: Mapping[str, int], total: int | None, threshold: int = DEFAULT_THRESHOLD
+    rows: Mapping[str, int],
+    total: int | None,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    total_published_elsewhere: bool = False,
 ) -> SuppressedTable:
     """Suppress a one-way breakdown; give the total whenever the report publishes it."""
     validate_threshold(threshold)
+    if total is None and total_published_elsewhere:
+        raise ValueError("A total published elsewhere in the report must be given.")
     counts: dict[str | None, int] = dict(rows)
     labels: dict[str | None, str] = {label: label for label in rows}
     lines: list[Line[str | None]] = []
     if total is not None:
         counts[None], labels[None] = total, TOTAL_LABEL
         lines.append([*rows, None])
-    reasons = _suppress(counts, labels, lines, threshold)
+    fixed = {None} if total_published_elsewhere else set()
+    reasons = _suppress(counts, labels, lines, threshold, fixed)
     base = total if total is not None and reasons[None] is None else None
     return SuppressedTable(
-        (_cell(label, count, reasons[label], threshold, base) for label, count in rows.items()),
-        None if total is None else _cell(TOTAL_LABEL, total, reasons[None], threshold, None),
+        (_cell(label, count, reasons[label], base) for label, count in rows.items()),
+        None if total is None else _cell(TOTAL_LABEL, total, reasons[None], None),
     )
 
 
@@ -160,11 +194,8 @@ def suppress_two_way(
     lines = [[(row, column) for column in column_keys] for row in row_keys] + [
         [(row, column) for row in row_keys] for column in column_keys
     ]
-    reasons = _suppress(counts, labels, lines, threshold)
-    cells = {
-        key: _cell(labels[key], count, reasons[key], threshold, None)
-        for key, count in counts.items()
-    }
+    reasons = _suppress(counts, labels, lines, threshold, set())
+    cells = {key: _cell(labels[key], count, reasons[key], None) for key, count in counts.items()}
     return CrossTable(
         rows=rows,
         columns=columns,
@@ -180,29 +211,237 @@ def _suppress(
     labels: Mapping[Key, str],
     lines: Sequence[Line[Key]],
     threshold: int,
+    fixed: set[Key],
 ) -> dict[Key, SuppressionReason | None]:
     """Return why each count is suppressed, or None where it can be published."""
     _check_counts(counts, labels)
     _check_parts_within_totals(counts, labels, lines)
-    reasons = {key: _primary_reason(count, threshold) for key, count in counts.items()}
     # a total with no cells under it gives nothing away
     guarded = [line for line in lines if len(line) > 1]
-    while exposed := next((line for line in guarded if _suppressed_in(line, reasons) == 1), None):
-        reasons[_next_to_withhold(exposed, counts, reasons)] = SuppressionReason.SECONDARY
-    return reasons
+    return _Suppression(counts, guarded, threshold, fixed).run()
 
 
-def _suppressed_in(line: Line[Key], reasons: Mapping[Key, SuppressionReason | None]) -> int:
-    """Return how many cells of the line are suppressed."""
-    return sum(reasons[key] is not None for key in line)
+class _Suppression(Generic[Key]):
+    """One table being suppressed: what is hidden so far, and what a reader can still rule out."""
+
+    def __init__(
+        self, counts: Mapping[Key, int], lines: Sequence[Line[Key]], threshold: int, fixed: set[Key]
+    ) -> None:
+        self.counts = counts
+        self.lines = lines
+        self.threshold = threshold
+        #: published elsewhere in the report, so hiding them here would protect nothing
+        self.fixed = fixed
+        self.reasons = {key: _primary_reason(count, threshold) for key, count in counts.items()}
+        #: the least a reader may take each hidden count to be: zeros are shown, so 1, or 0 in a
+        #: line withheld whole
+        self.least = dict.fromkeys(counts, 1)
+        self.withheld: set[Node] = set()
+        #: small counts left as they are because nothing more can be hidden; only where a total
+        #: is not the sum of its parts, when each part is at most the total anyway
+        self.settled: set[Key] = set()
+        self.edges = _edges(counts, lines)
+        self.position = {key: position for position, key in enumerate(counts)}
+
+    def run(self) -> dict[Key, SuppressionReason | None]:
+        """Hide counts until no line gives one away and every small count could be large."""
+        while True:
+            if (line := self._line_with_one_hidden()) is not None:
+                self._protect_line(line)
+            elif (small := self._exposed_small_count()) is not None:
+                self._protect_count(small)
+            else:
+                return self.reasons
+
+    def _hidden(self, key: Key) -> bool:
+        return self.reasons[key] is not None
+
+    def _line_with_one_hidden(self) -> Node | None:
+        """Return a line whose one hidden count its other counts would give away."""
+        return next(
+            (
+                node
+                for node, line in enumerate(self.lines)
+                if node not in self.withheld and sum(map(self._hidden, line)) == 1
+            ),
+            None,
+        )
+
+    def _exposed_small_count(self) -> Key | None:
+        """Return a small count that a reader could show to be below the threshold."""
+        return next(
+            (
+                key
+                for key, reason in self.reasons.items()
+                if reason is SuppressionReason.PRIMARY
+                and key not in self.settled
+                and not self._could_reach_threshold(key)
+            ),
+            None,
+        )
+
+    def _protect_line(self, node: Node) -> None:
+        """Hide the line's smallest non-zero published count, or withhold the line if none."""
+        candidates = self._candidates(self.lines[node])
+        if candidates:
+            self.reasons[candidates[0]] = SuppressionReason.SECONDARY
+        else:
+            self._withhold(node)
+
+    def _protect_count(self, small: Key) -> None:
+        """Hide the smallest count that makes the small one safe, nearest first."""
+        near = {key for line in self.lines if small in line for key in line}
+        candidates = sorted(self._candidates(self.counts), key=lambda key: key not in near)
+        if candidates:
+            safe = (key for key in candidates if self._could_reach_threshold(small, also=(key,)))
+            self.reasons[next(safe, candidates[0])] = SuppressionReason.SECONDARY
+            return
+        open_lines = [
+            node
+            for node, line in enumerate(self.lines)
+            if small in line and node not in self.withheld
+        ]
+        for node in open_lines:
+            self._withhold(node)
+        if not open_lines:
+            self.settled.add(small)
+
+    def _candidates(self, keys: Iterable[Key]) -> list[Key]:
+        """Return the non-zero published counts that may be hidden, smallest and earliest first."""
+        return sorted(
+            (
+                key
+                for key in keys
+                if not self._hidden(key) and self.counts[key] > 0 and key not in self.fixed
+            ),
+            key=lambda key: (self.counts[key], self.position[key]),
+        )
+
+    def _withhold(self, node: Node) -> None:
+        """Hide every count under the line's total, zeros too, so none can be taken to be 1+."""
+        *parts, _total = self.lines[node]
+        for part in parts:
+            if not self._hidden(part) and part not in self.fixed:
+                self.reasons[part] = SuppressionReason.SECONDARY
+            self.least[part] = 0
+        self.withheld.add(node)
+
+    def _could_reach_threshold(self, key: Key, also: tuple[Key, ...] = ()) -> bool:
+        """Tell whether a hidden count could be the threshold or more, every line still adding up.
+
+        `also` holds published counts to treat as hidden, to see whether hiding them would help.
+        """
+        edge = self.edges[key]
+        if edge is None:
+            return True
+        need = self.threshold - self.counts[key]
+        network: defaultdict[Node, defaultdict[Node, int]] = defaultdict(lambda: defaultdict(int))
+        for other, other_edge in self.edges.items():
+            if other == key or other_edge is None or not (self._hidden(other) or other in also):
+                continue
+            # capacities above `need` make no difference, so `need` stands for "no limit"
+            room_below = min(self.counts[other] - self.least[other], need)
+            forward, backward = (need, room_below) if other_edge.rising > 0 else (room_below, need)
+            network[other_edge.tail][other_edge.head] += forward
+            network[other_edge.head][other_edge.tail] += backward
+        source, sink = (edge.head, edge.tail) if edge.rising > 0 else (edge.tail, edge.head)
+        return _max_flow(network, source, sink, need) >= need
 
 
-def _next_to_withhold(
-    line: Line[Key], counts: Mapping[Key, int], reasons: Mapping[Key, SuppressionReason | None]
-) -> Key:
-    """Return the line's smallest non-zero published cell, or a zero if nothing else is left."""
-    published = [key for key in line if reasons[key] is None]
-    return min(published, key=lambda key: (counts[key] == 0, counts[key]))
+@dataclass(frozen=True)
+class _Edge:
+    """A count as a link between its two lines (or its line and OUTSIDE) in a flow network."""
+
+    tail: Node
+    head: Node
+    #: 1 if raising the count carries flow from tail to head, -1 if from head to tail
+    rising: int
+
+
+def _edges(counts: Iterable[Key], lines: Sequence[Line[Key]]) -> dict[Key, _Edge | None]:
+    """Place each count between the lines it lies in, so that every line's sum is a flow balance.
+
+    Raising a hidden count by d changes the sum of each of its lines; the change must be undone
+    by other hidden counts of those lines, and so on around a cycle. Signing the lines so that
+    each count enters one of its lines and leaves the other turns that into a circulation.
+    """
+    places: dict[Key, list[tuple[Node, int]]] = {key: [] for key in counts}
+    for node, (*parts, total) in enumerate(lines):
+        for part in parts:
+            places[part].append((node, 1))
+        places[total].append((node, -1))
+    signs = _line_signs(places.values(), len(lines))
+    edges: dict[Key, _Edge | None] = {}
+    for key, place in places.items():
+        if not place:
+            edges[key] = None
+        elif len(place) == 1:
+            ((node, role),) = place
+            edges[key] = _Edge(node, OUTSIDE, -signs[node] * role)
+        else:
+            (tail, _), (head, role) = place
+            edges[key] = _Edge(tail, head, signs[head] * role)
+    return edges
+
+
+def _line_signs(places: Iterable[list[tuple[Node, int]]], line_count: int) -> list[int]:
+    """Sign each line +1 or -1 so that a count in two lines counts +1 in one and -1 in the other."""
+    links: defaultdict[Node, list[tuple[Node, int]]] = defaultdict(list)
+    for place in places:
+        if len(place) == 2:
+            (first, first_role), (second, second_role) = place
+            links[first].append((second, -first_role * second_role))
+            links[second].append((first, -first_role * second_role))
+    signs = [0] * line_count
+    for start in range(line_count):
+        if signs[start]:
+            continue
+        signs[start], stack = 1, [start]
+        while stack:
+            node = stack.pop()
+            for other, relation in links[node]:
+                if not signs[other]:
+                    signs[other] = signs[node] * relation
+                    stack.append(other)
+                # rows against columns always balance; any other shape of table is unsupported
+                assert signs[other] == signs[node] * relation
+    return signs
+
+
+def _max_flow(
+    network: defaultdict[Node, defaultdict[Node, int]], source: Node, sink: Node, enough: int
+) -> int:
+    """Push flow from source to sink along shortest paths until `enough` has gone or none can."""
+    flow = 0
+    while flow < enough and (path := _shortest_path(network, source, sink)):
+        pushed = min(enough - flow, *(network[before][after] for before, after in path))
+        for before, after in path:
+            network[before][after] -= pushed
+            network[after][before] += pushed
+        flow += pushed
+    return flow
+
+
+def _shortest_path(
+    network: defaultdict[Node, defaultdict[Node, int]], source: Node, sink: Node
+) -> list[tuple[Node, Node]]:
+    """Return the links of a shortest path with room left from source to sink, or [] if none."""
+    came_from = {source: source}
+    queue = deque([source])
+    while queue and sink not in came_from:
+        node = queue.popleft()
+        for after, room in network[node].items():
+            if room > 0 and after not in came_from:
+                came_from[after] = node
+                queue.append(after)
+    if sink not in came_from:
+        return []
+    path = []
+    node = sink
+    while node != source:
+        path.append((came_from[node], node))
+        node = came_from[node]
+    return path
 
 
 def _primary_reason(count: int, threshold: int) -> SuppressionReason | None:
@@ -210,27 +449,16 @@ def _primary_reason(count: int, threshold: int) -> SuppressionReason | None:
     return SuppressionReason.PRIMARY if 0 < count < threshold else None
 
 
-def _cell(
-    label: str, count: int, reason: SuppressionReason | None, threshold: int, base: int | None
-) -> Cell:
+def _cell(label: str, count: int, reason: SuppressionReason | None, base: int | None) -> Cell:
     """Build the published form of a count; base is the published total for percentages."""
     return Cell(
         label=label,
         count=count,
         shown=reason is None,
-        display=_display(count, reason, threshold),
+        display=WITHHELD if reason is not None else f"{count:,}",
         percent=None if reason is not None or not base else 100 * count / base,
         reason=reason,
     )
-
-
-def _display(count: int, reason: SuppressionReason | None, threshold: int) -> str:
-    """Return what a reader sees in place of the count."""
-    if reason is SuppressionReason.PRIMARY:
-        return small_count_wording(threshold)
-    if reason is SuppressionReason.SECONDARY:
-        return WITHHELD
-    return f"{count:,}"
 
 
 def _given_or_summed(given: Mapping[str, int] | None, sums: dict[str, int]) -> dict[str, int]:

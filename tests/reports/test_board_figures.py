@@ -1,8 +1,8 @@
 """The board report for hand-built cases, every figure written out as the board will see it.
 
 The quarter is 2026-27-Q2 (July to September 2026) and the threshold is the default 5, so a
-count from 1 to 4 reads "fewer than 5" and a cell hidden so that it cannot be worked out from a
-total reads "not shown".
+count from 1 to 4 is hidden, as is a count hidden so that a small one cannot be worked out from a
+total; both read "not shown".
 """
 
 from collections.abc import Callable
@@ -30,7 +30,6 @@ from fts_app.speakup.models import EqualityResponse
 
 QUARTER = Quarter(2026, 2)
 TODAY = date(2026, 11, 26)
-UNDER_5 = "fewer than 5"
 HIDDEN = "not shown"
 
 PS, WS, BULLYING = Element.PATIENT_SAFETY, Element.WORKER_SAFETY, Element.BULLYING
@@ -137,10 +136,10 @@ def test_the_report_names_its_quarter_and_threshold(report: BoardReport) -> None
 def test_headline_figures_compare_three_quarters(report: BoardReport) -> None:
     assert report.headline.periods == ("2026-27-Q2", "2026-27-Q1", "2025-26-Q2")
     assert report.headline.rows == (
-        FigureRow("Cases received", (shown(12), hidden(UNDER_5), shown(0))),
+        FigureRow("Cases received", (shown(12), hidden(HIDDEN), shown(0))),
         # 0 of 3 anonymous: a true zero identifies nobody
         FigureRow("Raised anonymously", (shown(5), shown(0), shown(0))),
-        FigureRow("Indicating detriment", (hidden(UNDER_5), shown(0), shown(0))),
+        FigureRow("Indicating detriment", (hidden(HIDDEN), shown(0), shown(0))),
         FigureRow("Cases closed", (shown(6), shown(0), shown(0))),
         FigureRow("Feedback responses", (shown(6), shown(0), shown(0))),
     )
@@ -153,7 +152,7 @@ def test_elements_count_cases_and_hide_a_second_cell_beside_a_small_one(
     # too, even though elements overlap and a subtraction would only bound the small one
     assert report.elements.rows == (
         shown(9, "75%", "Patient safety or quality of care"),
-        hidden(UNDER_5, "Worker safety or wellbeing"),
+        hidden(HIDDEN, "Worker safety or wellbeing"),
         hidden(HIDDEN, "Bullying or harassment"),
         shown(0, "0%", "Other inappropriate attitudes or behaviours"),
         shown(0, "0%", "Other"),
@@ -164,7 +163,7 @@ def test_elements_count_cases_and_hide_a_second_cell_beside_a_small_one(
 def test_worker_groups_hide_the_complement_of_a_small_group(report: BoardReport) -> None:
     # 12 cases = 8 nurses + 4 medical: showing 8 would give the 4 away
     rows = {figure.label: figure for figure in report.worker_groups.rows}
-    assert rows["Medical and dental"] == hidden(UNDER_5, "Medical and dental")
+    assert rows["Medical and dental"] == hidden(HIDDEN, "Medical and dental")
     assert rows["Registered nurses and midwives"] == hidden(
         HIDDEN, "Registered nurses and midwives"
     )
@@ -222,7 +221,7 @@ def test_share_anonymous_and_detriment_show_a_share_only_beside_a_shown_count(
         FigureRow("Raised anonymously", (shown(5, "41.7%"), shown(0), shown(0))),
     )
     assert report.detriment.rows == (
-        FigureRow("Indicating detriment", (hidden(UNDER_5), shown(0), shown(0))),
+        FigureRow("Indicating detriment", (hidden(HIDDEN), shown(0), shown(0))),
     )
 
 
@@ -237,7 +236,7 @@ def test_timeliness_gives_median_and_90th_percentile_days(report: BoardReport) -
         ),
         StepTiming(
             "Received to first feedback",
-            hidden(UNDER_5, "Received to first feedback"),
+            hidden(HIDDEN, "Received to first feedback"),
             "too few cases",
             "too few cases",
         ),
@@ -256,14 +255,14 @@ def test_deadlines_met_hide_a_small_count_and_its_share(report: BoardReport) -> 
     )
     assert (first_feedback.due, first_feedback.met) == (
         shown(12, label="Total"),
-        hidden(UNDER_5, "Met"),
+        hidden(HIDDEN, "Met"),
     )
 
 
 def test_speak_up_again_answers_hide_the_complement_of_a_single_no(report: BoardReport) -> None:
     assert report.speak_up_again.rows == (
         hidden(HIDDEN, "Yes"),
-        hidden(UNDER_5, "No"),
+        hidden(HIDDEN, "No"),
         shown(0, "0%", "Maybe"),
         shown(0, "0%", "I don't know"),
     )
@@ -318,12 +317,12 @@ def test_the_threshold_follows_the_trusts_setting(report: BoardReport) -> None:
     with db.write_transaction() as session:
         get_settings(session).suppression_threshold = 7
     stricter = build_board_report(db.session(), QUARTER, today=TODAY, narrative=Narrative())
-    assert stricter.headline.rows[0].figures == (shown(12), hidden("fewer than 7"), shown(0))
-    assert stricter.anonymous.rows[0].figures[0] == hidden("fewer than 7")
+    assert stricter.headline.rows[0].figures == (shown(12), hidden(HIDDEN), shown(0))
+    assert stricter.anonymous.rows[0].figures[0] == hidden(HIDDEN)
     # Surgery (5) is now small, so Medicine (7) is hidden with it: 12 - 0 - 7 would give it away
     assert stricter.directorates.rows == (
         shown(0, "0%", "Estates"),
         hidden(HIDDEN, "Medicine"),
-        hidden("fewer than 7", "Surgery"),
+        hidden(HIDDEN, "Surgery"),
         shown(0, "0%", "Not recorded"),
     )

@@ -36,21 +36,24 @@ pinned to one value and none can be shown to be small:
   small count could be the threshold or more while every row and column still adds up and no
   hidden count goes below 1. The second is checked exactly, as a flow: raising one hidden count
   must be balanced around a cycle of hidden counts through the rows and columns, and the cycle
-  can carry only as much as the counts it lowers have above 1. A count to hide is the smallest
-  non-zero published one that makes the small count safe, looking first in its own row and column.
-  A table hiding every non-zero count is always safe, so this ends.
+  can carry only as much as the counts it lowers have above 1. The count hidden next is the
+  smallest non-zero published one that makes the small count safe, looking in its own row and
+  column first, or failing that the smallest there. A table hiding every non-zero count is always
+  safe (each small count can rise with its row total, column total and grand total), so this ends.
 - Totals that are not sums: a case can have several elements (or none yet), so the number of cases
   is not the sum of the element counts, and a subtraction only gives a bound. The rule treats
   every total as the sum of its line all the same. For a true sum that is the protection above;
   where the parts overlap it costs some detail, and it protects anyway, since each part is at most
-  the published total, which is the threshold or more. A total that is published nowhere
-  (total=None) lets nothing be worked out and needs no secondary suppression.
+  the published total, which is the threshold or more; so where such a table has nothing left to
+  hide, a small count is left as it is. A total that is published nowhere (total=None) lets
+  nothing be worked out and needs no secondary suppression.
 - A single count published on its own (suppress_count) is hidden only when small: nothing else
   can give it away, and "not shown" there says only that it is 1 to threshold - 1.
 
-What this does not defend against: a reader who reruns the choice of cells in their head ("the
-second hidden count must be the smallest of the published ones") can sometimes narrow a range
-further; the reader who only adds and subtracts what is published gets nothing exact.
+What this cannot do: when a total is itself small, every count under it is small too, which the
+hidden total already says. And a reader who reruns the choice of cells in their head can sometimes
+narrow a range further: an anonymous count hidden out of 5 cases is 1 to 4, since 0 or 5 would
+have been shown. A reader who only adds and subtracts what is published pins nothing down.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from fts_app.reports.national_return import (
     national_return_csv,
 )
 from fts_app.reports.quarters import QuarterError, check_started, parse_quarter
+from fts_app.reports.services import national_return_timing
 from fts_app.timeutil import today_in_london
 
 reports_cli = click.Group("reports", help="Board reports and the quarterly national return.")
@@ -21,13 +22,18 @@ reports_cli = click.Group("reports", help="Board reports and the quarterly natio
 @click.option("--quarter", required=True, help="The financial quarter, such as 2026-27-Q2.")
 @with_appcontext
 def national_return_command(quarter: str) -> None:
-    """Print the quarter's national data return as CSV; report cases lacking a field on stderr."""
+    """Print the quarter's national return as CSV; say on stderr when it is due and what to fix."""
+    today = today_in_london()
     try:
-        chosen = check_started(parse_quarter(quarter), today_in_london())
+        chosen = check_started(parse_quarter(quarter), today)
     except QuarterError as error:
         raise click.BadParameter(str(error), param_hint="--quarter") from error
     national_return = build_national_return(db.session(), chosen)
     click.echo(national_return_csv(national_return), nl=False)
+    timing = national_return_timing(db.session(), chosen, today=today)
+    if timing.not_over:
+        click.echo(f"Warning: {timing.not_over}", err=True)
+    click.echo(timing.due, err=True)
     if not national_return.has_cases:
         click.echo(f"No cases were received in {chosen}.", err=True)
         return

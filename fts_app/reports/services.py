@@ -1,14 +1,15 @@
-"""Board report rules: compile it, keep the lead guardian's words, and release (freeze) it."""
+"""Report rules: compile, annotate and release the board report; date the national return."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fts_app import db
+from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.reports.board import BoardReport, Narrative, build_board_report, long_date
 from fts_app.reports.models import BoardReportNarrative, ReleasedReport
@@ -120,6 +121,50 @@ def _compile(session: Session, quarter: Quarter, today: date) -> BoardReport:
         narrative=narrative_for(session, quarter),
         released={row.quarter: BoardReport.from_json(row.report_json) for row in rows},
     )
+
+
+@dataclass(frozen=True)
+class ReturnTiming:
+    """When a quarter's national return is due, and whether the quarter is over yet."""
+
+    quarter: Quarter
+    #: the setting national_return_due_days: how long after the quarter ends the return is due
+    days_after: int
+    today: date
+
+    @property
+    def due_on(self) -> date:
+        """Return the day the return is due."""
+        return self.quarter.last_day + timedelta(days=self.days_after)
+
+    @property
+    def quarter_over(self) -> bool:
+        """Tell whether the quarter has ended, so its figures are complete."""
+        return self.quarter.last_day < self.today
+
+    @property
+    def due(self) -> str:
+        """Say when the return is due."""
+        days = "1 day" if self.days_after == 1 else f"{self.days_after} days"
+        return (
+            f"The return for {self.quarter} is due on {long_date(self.due_on)}, {days} after the "
+            "quarter ends."
+        )
+
+    @property
+    def not_over(self) -> str:
+        """Warn that the quarter is still under way, or return "" once it has ended."""
+        if self.quarter_over:
+            return ""
+        return (
+            f"{self.quarter} has not ended yet: it ends on {long_date(self.quarter.last_day)}, so "
+            "these figures will change. Send the return once the quarter is over."
+        )
+
+
+def national_return_timing(session: Session, quarter: Quarter, *, today: date) -> ReturnTiming:
+    """Return when the quarter's national return is due, as the trust has set it."""
+    return ReturnTiming(quarter, get_settings(session).national_return_due_days, today)
 
 
 def narrative_for(session: Session, quarter: Quarter) -> Narrative:

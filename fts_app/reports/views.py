@@ -43,6 +43,7 @@ from fts_app.reports.services import (
     load_released_report,
     load_report,
     narrative_for,
+    national_return_timing,
     release_report,
     released_quarters,
     save_narrative,
@@ -169,7 +170,7 @@ def edit_narrative() -> ResponseReturnValue:
 @bp.get("/reports/national-return")
 @roles_required(*GUARDIANS)
 def national_return_page() -> ResponseReturnValue:
-    """Show the quarter's national return and the cases that lack a field it counts."""
+    """Show the quarter's national return, when it is due, and the cases lacking a field."""
     quarter = _requested_quarter()
     national_return = build_national_return(db.session(), quarter, viewer=current_user)
     gaps = check_for_gaps(national_return)
@@ -178,6 +179,7 @@ def national_return_page() -> ResponseReturnValue:
         quarter=quarter,
         national_return=national_return,
         gaps=gaps,
+        timing=national_return_timing(db.session(), quarter, today=today_in_london()),
         **_picker(),
     )
 

@@ -1,23 +1,29 @@
 """The quarterly national return: true counts for NHS England, and a check for missing fields."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from fts_app import db
+from fts_app.admin.services import get_settings
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case, CaseAccess
+from fts_app.reports.board import long_date
 from fts_app.reports.national_return import (
     GapCheck,
     build_national_return,
     check_for_gaps,
     national_return_csv,
 )
-from fts_app.reports.quarters import Quarter
+from fts_app.reports.quarters import Quarter, financial_quarter
+from fts_app.reports.services import national_return_timing
+from fts_app.timeutil import today_in_london
+from tests.conftest import sign_in
 
 QUARTER = Quarter(2026, 2)
 
@@ -171,6 +177,7 @@ def test_the_command_prints_the_return_and_lists_gaps_on_stderr(
     # the runner reads standard output as text, turning CSV's CRLF line ends into newlines
     assert result.stdout == EXPECTED_CSV.replace("\r\n", "\n")
     assert result.stderr.splitlines() == [
+        "The return for 2026-27-Q2 is due on 30 October 2026, 30 days after the quarter ends.",
         "Cases received in 2026-27-Q2 that lack a field the return counts:",
         f"  {cases['in the queue'].reference}: no element recorded",
         "  and 1 restricted case(s), which the guardians named on them can complete.",
@@ -183,7 +190,78 @@ def test_the_command_says_when_a_quarter_had_no_cases(app: Flask) -> None:
     )
     assert result.exit_code == 0
     assert result.stdout.startswith("measure,value")
-    assert result.stderr == "No cases were received in 2020-21-Q1.\n"
+    assert result.stderr.splitlines() == [
+        "The return for 2020-21-Q1 is due on 30 July 2020, 30 days after the quarter ends.",
+        "No cases were received in 2020-21-Q1.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_after", "due_on", "words"),
+    [
+        (30, date(2026, 10, 30), "30 October 2026, 30 days"),
+        (1, date(2026, 10, 1), "1 October 2026, 1 day"),
+        (45, date(2026, 11, 14), "14 November 2026, 45 days"),
+    ],
+)
+def test_the_return_is_due_the_set_number_of_days_after_the_quarter_ends(
+    app: Flask, days_after: int, due_on: date, words: str
+) -> None:
+    with db.write_transaction() as session:
+        get_settings(session).national_return_due_days = days_after
+    timing = national_return_timing(db.session(), QUARTER, today=date(2026, 10, 5))
+    assert timing.due_on == due_on
+    assert timing.due == f"The return for 2026-27-Q2 is due on {words} after the quarter ends."
+    assert (timing.quarter_over, timing.not_over) == (True, "")
+
+
+@pytest.mark.parametrize(
+    ("today", "over"),
+    [(date(2026, 7, 1), False), (date(2026, 9, 30), False), (date(2026, 10, 1), True)],
+)
+def test_a_quarter_is_over_only_after_its_last_day(app: Flask, today: date, over: bool) -> None:
+    timing = national_return_timing(db.session(), QUARTER, today=today)
+    assert timing.quarter_over is over
+    assert bool(timing.not_over) is not over
+
+
+UNDER_WAY = financial_quarter(today_in_london())
+
+
+def test_the_page_says_when_the_return_is_due(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    with db.write_transaction() as session:
+        get_settings(session).national_return_due_days = 28
+    sign_in(client, make_user(Role.GUARDIAN))
+    html = client.get("/reports/national-return?quarter=2026-27-Q2").get_data(as_text=True)
+    assert "The return for 2026-27-Q2 is due on 28 October 2026, 28 days after" in html
+    assert "has not ended yet" not in html
+
+
+def test_the_page_warns_that_a_quarter_under_way_is_not_over(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    sign_in(client, make_user(Role.LEAD_GUARDIAN))
+    html = client.get(f"/reports/national-return?quarter={UNDER_WAY}").get_data(as_text=True)
+    assert "This quarter has not ended yet" in html
+    assert f"{UNDER_WAY} has not ended yet: it ends on {long_date(UNDER_WAY.last_day)}" in html
+    due_on = long_date(UNDER_WAY.last_day + timedelta(days=30))
+    assert f"The return for {UNDER_WAY} is due on {due_on}" in html
+
+
+def test_the_command_warns_that_a_quarter_under_way_is_not_over(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["reports", "national-return", "--quarter", str(UNDER_WAY)]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.startswith("measure,value")
+    assert result.stderr.splitlines()[:2] == [
+        f"Warning: {UNDER_WAY} has not ended yet: it ends on {long_date(UNDER_WAY.last_day)}, "
+        "so these figures will change. Send the return once the quarter is over.",
+        f"The return for {UNDER_WAY} is due on "
+        f"{long_date(UNDER_WAY.last_day + timedelta(days=30))}, 30 days after the quarter ends.",
+    ]
 
 
 @pytest.mark.parametrize(

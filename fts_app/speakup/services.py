@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -47,6 +50,8 @@ ACCESS_CODE_DIGITS = ACCESS_CODE_GROUPS * ACCESS_CODE_GROUP_LENGTH
 REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,6}\Z")
 #: equality rows get random ids so their order says nothing about which case came when
 EQUALITY_ID_RANGE = 2**31 - 1
+#: hex digits of the code fingerprint a portal session keeps (64 bits)
+CODE_FINGERPRINT_LENGTH = 16
 
 
 class WrongReferenceOrCode(Exception):
@@ -63,6 +68,10 @@ class TooManyAttempts(Exception):
 
 class CaseNotAvailable(Exception):
     """The case is gone (its content was destroyed at the end of retention)."""
+
+
+class AccessCodeReplaced(CaseNotAvailable):
+    """The case has a new access code since it was opened with the old one."""
 
 
 class QuestionNotOpen(Exception):
@@ -189,8 +198,17 @@ def _decoy_hash() -> str:
     return hash_access_code(normalise_access_code(new_access_code()))
 
 
-def open_follow_up(reference: str, access_code: str) -> str:
-    """Return the case id a reference and access code open, or raise; the same for any miss."""
+@dataclass(frozen=True)
+class PortalPass:
+    """A case opened on the portal, good while its access code is the one that opened it."""
+
+    case_id: str
+    #: keyed fingerprint of the code's stored hash: a new code, and so a new hash, ends the pass
+    code_fingerprint: str = field(repr=False)
+
+
+def open_follow_up(reference: str, access_code: str) -> PortalPass:
+    """Return the pass a reference and access code open, or raise; the same for any miss."""
     reference = normalise_reference(reference)
     with db.write_transaction() as session:
         retry_at = throttle.admit(session)
@@ -210,7 +228,14 @@ def open_follow_up(reference: str, access_code: str) -> str:
         record(session, "portal.follow_up_opened", case_id=case_id)
         if rehashed:
             _replace_access_code_hash(session, case_id, stored_hash, rehashed)
-    return case_id
+    return PortalPass(case_id, _code_fingerprint(rehashed or stored_hash))
+
+
+def _code_fingerprint(code_hash: str) -> str:
+    # Keyed, because the session cookie can be read by whoever holds the browser.
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, b"portal-code:" + code_hash.encode(), hashlib.sha256).hexdigest()
+    return digest[:CODE_FINGERPRINT_LENGTH]
 
 
 def _replace_access_code_hash(session: Session, case_id: str, old: str, new: str) -> None:
@@ -271,14 +296,14 @@ class PersonCaseView:
         return self.next_reply_due is not None and self.next_reply_due < today_in_london()
 
 
-def read_own_case(case_id: str) -> PersonCaseView:
+def read_own_case(portal_pass: PortalPass) -> PersonCaseView:
     """Return the person's view of their case and mark the guardian's messages as read."""
     with db.write_transaction() as session:
-        case = _available_case(session, case_id)
+        case = _available_case(session, portal_pass)
         messages = list(
             session.scalars(
                 select(CaseMessage)
-                .where(CaseMessage.case_id == case_id)
+                .where(CaseMessage.case_id == case.id)
                 .order_by(CaseMessage.sent_at, CaseMessage.id)
             )
         )
@@ -326,17 +351,26 @@ def _as_portal_message(message: CaseMessage) -> PortalMessage:
     )
 
 
-def _available_case(session: Session, case_id: str) -> Case:
-    case = session.get(Case, case_id)
+def _available_case(session: Session, portal_pass: PortalPass) -> Case:
+    case = session.get(Case, portal_pass.case_id)
     if case is None or case.purged_at is not None:
-        raise CaseNotAvailable(case_id)
+        raise CaseNotAvailable(portal_pass.case_id)
+    if not _opened_with_current_code(case, portal_pass):
+        raise AccessCodeReplaced(portal_pass.case_id)
     return case
 
 
-def add_reply(case_id: str, body: str) -> None:
+def _opened_with_current_code(case: Case, portal_pass: PortalPass) -> bool:
+    code_hash = case.access_code_hash
+    return code_hash is not None and hmac.compare_digest(
+        _code_fingerprint(code_hash), portal_pass.code_fingerprint
+    )
+
+
+def add_reply(portal_pass: PortalPass, body: str) -> None:
     """Add the person's message to the case and flag it for the guardian."""
     with db.write_transaction() as session:
-        case = _available_case(session, case_id)
+        case = _available_case(session, portal_pass)
         message = CaseMessage(case_id=case.id, direction=MessageDirection.FROM_PERSON.value)
         session.add(message)
         message.body = body
@@ -344,10 +378,12 @@ def add_reply(case_id: str, body: str) -> None:
         record(session, "portal.reply_added", case_id=case.id)
 
 
-def answer_speak_up_again(case_id: str, answer: SpeakUpAgain, comment: str | None) -> None:
+def answer_speak_up_again(
+    portal_pass: PortalPass, answer: SpeakUpAgain, comment: str | None
+) -> None:
     """Record the answer to "would you speak up again?", once, after the case is closed."""
     with db.write_transaction() as session:
-        case = _available_case(session, case_id)
+        case = _available_case(session, portal_pass)
         if case.status != CaseStatus.CLOSED.value or case.speak_up_again is not None:
             raise QuestionNotOpen
         case.speak_up_again = answer.value
@@ -370,10 +406,10 @@ CHECK_IN_RESULTS = {
 }
 
 
-def answer_check_in(case_id: str, answer: DetrimentAnswer, details: str | None) -> None:
+def answer_check_in(portal_pass: PortalPass, answer: DetrimentAnswer, details: str | None) -> None:
     """Record the person's answer to the check-in after closure, once, when it is due."""
     with db.write_transaction() as session:
-        case = _available_case(session, case_id)
+        case = _available_case(session, portal_pass)
         if not check_in_open(case):
             raise QuestionNotOpen
         result = CHECK_IN_RESULTS[answer]

@@ -26,7 +26,9 @@ from fts_app.speakup.forms import (
     SpeakUpAgainForm,
 )
 from fts_app.speakup.services import (
+    AccessCodeReplaced,
     CaseNotAvailable,
+    PortalPass,
     QuestionNotOpen,
     TooManyAttempts,
     WrongReferenceOrCode,
@@ -42,6 +44,7 @@ from fts_app.speakup.services import (
 from fts_app.timeutil import as_london, utcnow
 
 CASE_KEY = "speakup_case_id"
+CODE_KEY = "speakup_code_fingerprint"
 CASE_UNTIL_KEY = "speakup_case_until"
 SENT_FORMS_KEY = "speakup_sent_forms"
 SIGNED_IN_FOR = timedelta(minutes=15)
@@ -50,6 +53,11 @@ SENT_FORMS_REMEMBERED = 5
 WRONG_REFERENCE_OR_CODE = (
     "The case reference or access code is not right. Check both and try again. "
     "If you have lost your code and gave your contact details, a guardian can give you a new one."
+)
+CASE_GONE = "This case can no longer be opened here."
+CODE_REPLACED = (
+    "Your case has closed on this device because its access code has changed. "
+    "Enter your case reference and the new access code."
 )
 BUSY = (
     "The service is busy. Your reference and code have not been checked yet. "
@@ -128,14 +136,14 @@ def follow_up() -> ResponseReturnValue:
     """Show the person's own case, or ask for the reference and access code."""
     sign_in = FollowUpSignInForm()
     if not sign_in.is_submitted():
-        case_id = _signed_in_case_id()
-        if case_id is None:
+        portal_pass = _signed_in_pass()
+        if portal_pass is None:
             return render_template("speakup/follow_up.html", form=sign_in)
-        return _case_page(case_id)
+        return _case_page(portal_pass)
     if not sign_in.validate():
         return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
     try:
-        case_id = open_follow_up(sign_in.reference.data, sign_in.access_code.data)
+        portal_pass = open_follow_up(sign_in.reference.data, sign_in.access_code.data)
     except TooManyAttempts as refusal:
         sign_in.access_code.errors.append(BUSY)
         page = render_template("speakup/follow_up.html", form=sign_in)
@@ -143,10 +151,11 @@ def follow_up() -> ResponseReturnValue:
     except WrongReferenceOrCode:
         sign_in.access_code.errors.append(WRONG_REFERENCE_OR_CODE)
         return render_template("speakup/follow_up.html", form=sign_in), BAD_REQUEST
-    session[CASE_KEY] = case_id
+    session[CASE_KEY] = portal_pass.case_id
+    session[CODE_KEY] = portal_pass.code_fingerprint
     session[CASE_UNTIL_KEY] = (utcnow() + SIGNED_IN_FOR).timestamp()
     if sign_in.pending_reply.data:
-        add_reply(case_id, sign_in.pending_reply.data)
+        add_reply(portal_pass, sign_in.pending_reply.data)
         flash("Your message has been sent to the guardian.", "success")
     return redirect(url_for(".follow_up"))
 
@@ -156,26 +165,32 @@ def _seconds_until(moment: datetime) -> str:
     return str(max(math.ceil((moment - utcnow()).total_seconds()), 1))
 
 
-def _signed_in_case_id() -> str | None:
+def _signed_in_pass() -> PortalPass | None:
     until = session.get(CASE_UNTIL_KEY)
-    if until is None or until <= utcnow().timestamp():
+    case_id, code_fingerprint = session.get(CASE_KEY), session.get(CODE_KEY)
+    if until is None or until <= utcnow().timestamp() or not (case_id and code_fingerprint):
         _forget_case()
         return None
-    return session.get(CASE_KEY)
+    return PortalPass(case_id, code_fingerprint)
 
 
 def _forget_case() -> None:
     session.pop(CASE_KEY, None)
+    session.pop(CODE_KEY, None)
     session.pop(CASE_UNTIL_KEY, None)
 
 
-def _case_page(case_id: str, status: int = 200, **forms: Any) -> ResponseReturnValue:
+def _closed_here(problem: CaseNotAvailable) -> ResponseReturnValue:
+    _forget_case()
+    flash(CODE_REPLACED if isinstance(problem, AccessCodeReplaced) else CASE_GONE)
+    return redirect(url_for(".follow_up"))
+
+
+def _case_page(portal_pass: PortalPass, status: int = 200, **forms: Any) -> ResponseReturnValue:
     try:
-        view = read_own_case(case_id)
-    except CaseNotAvailable:
-        _forget_case()
-        flash("This case can no longer be opened here.")
-        return redirect(url_for(".follow_up"))
+        view = read_own_case(portal_pass)
+    except CaseNotAvailable as problem:
+        return _closed_here(problem)
     forms.setdefault("reply_form", ReplyForm(formdata=None))
     forms.setdefault("speak_up_again_form", SpeakUpAgainForm(formdata=None))
     forms.setdefault("check_in_form", CheckInForm(formdata=None))
@@ -194,15 +209,18 @@ def _expired_while_writing(message: str | None) -> ResponseReturnValue:
 def reply() -> ResponseReturnValue:
     """Send the person's message to the guardian."""
     form = ReplyForm()
-    case_id = _signed_in_case_id()
-    if case_id is None:
+    portal_pass = _signed_in_pass()
+    if portal_pass is None:
         # A post from another site comes without the session's token; keeping its text would
         # send someone else's words as the person's message once they enter their code.
         kept = form.body.data if form.csrf_token.validate(form) else None
         return _expired_while_writing(kept)
     if not form.validate():
-        return _case_page(case_id, BAD_REQUEST, reply_form=form)
-    add_reply(case_id, form.body.data)
+        return _case_page(portal_pass, BAD_REQUEST, reply_form=form)
+    try:
+        add_reply(portal_pass, form.body.data)
+    except CaseNotAvailable as problem:
+        return _closed_here(problem)
     flash("Your message has been sent to the guardian.", "success")
     return redirect(url_for(".follow_up"))
 
@@ -213,13 +231,16 @@ def reply() -> ResponseReturnValue:
 def speak_up_again() -> ResponseReturnValue:
     """Record the answer to "Given your experience, would you speak up again?"."""
     form = SpeakUpAgainForm()
-    case_id = _signed_in_case_id()
-    if case_id is None:
+    portal_pass = _signed_in_pass()
+    if portal_pass is None:
         return _expired_while_writing(None)
     if not form.validate():
-        return _case_page(case_id, BAD_REQUEST, speak_up_again_form=form)
+        return _case_page(portal_pass, BAD_REQUEST, speak_up_again_form=form)
+    answer = SpeakUpAgain(form.answer.data)
     try:
-        answer_speak_up_again(case_id, SpeakUpAgain(form.answer.data), form.comment.data or None)
+        answer_speak_up_again(portal_pass, answer, form.comment.data or None)
+    except CaseNotAvailable as problem:
+        return _closed_here(problem)
     except QuestionNotOpen:
         flash("This question has already been answered.")
         return redirect(url_for(".follow_up"))
@@ -233,13 +254,16 @@ def speak_up_again() -> ResponseReturnValue:
 def check_in() -> ResponseReturnValue:
     """Record the answer to the check-in some months after closure."""
     form = CheckInForm()
-    case_id = _signed_in_case_id()
-    if case_id is None:
+    portal_pass = _signed_in_pass()
+    if portal_pass is None:
         return _expired_while_writing(None)
     if not form.validate():
-        return _case_page(case_id, BAD_REQUEST, check_in_form=form)
+        return _case_page(portal_pass, BAD_REQUEST, check_in_form=form)
+    answer = enums.DetrimentAnswer(form.answer.data)
     try:
-        answer_check_in(case_id, enums.DetrimentAnswer(form.answer.data), form.details.data or None)
+        answer_check_in(portal_pass, answer, form.details.data or None)
+    except CaseNotAvailable as problem:
+        return _closed_here(problem)
     except QuestionNotOpen:
         flash("This question has already been answered.")
         return redirect(url_for(".follow_up"))

@@ -315,7 +315,7 @@ def test_opening_a_case_rehashes_a_code_hashed_with_older_settings(client: Flask
     older_hash = hash_with_older_settings(shown.code)
     give_code_hash(only_case().id, older_hash)
     assert access_code_needs_rehash(older_hash)
-    opened(client, shown)
+    assert shown.reference in opened(client, shown)
     rehashed = only_case().access_code_hash
     assert rehashed is not None and rehashed != older_hash
     assert not access_code_needs_rehash(rehashed)
@@ -387,6 +387,38 @@ def test_signing_out_closes_the_case_on_this_device(client: FlaskClient) -> None
     page = client.get(FOLLOW_UP).get_data(as_text=True)
     assert "You have left your case" in page
     assert shown.reference not in page
+
+
+@pytest.mark.parametrize(
+    "url, answers",
+    [
+        (FOLLOW_UP, None),
+        (REPLY, {"body": "Are you still looking at this?"}),
+        (SPEAK_UP_AGAIN, {"answer": "yes"}),
+        (CHECK_IN, {"answer": "no"}),
+    ],
+    ids=["case page", "reply", "speak up again", "check-in"],
+)
+def test_a_new_access_code_ends_a_case_opened_with_the_old_one(
+    client: FlaskClient, url: str, answers: dict[str, str] | None
+) -> None:
+    shown = speak_up(client)
+    guardian_closes(only_case().id, check_in_due=today_in_london())
+    token = csrf_token_from(opened(client, shown))
+    new_code, new_hash = services.new_hashed_access_code()
+    give_code_hash(only_case().id, new_hash)
+    if answers is None:
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": token, **answers})
+    assert response.status_code == 302
+    page = client.get(FOLLOW_UP).get_data(as_text=True)
+    assert shown.reference not in page and "Open my case" in page
+    assert views.CODE_REPLACED in page
+    case = only_case()
+    assert db.session().scalar(select(CaseMessage)) is None
+    assert case.speak_up_again is None and case.detriment_checked_in_on is None
+    assert shown.reference in opened(client, Shown(shown.reference, new_code))
 
 
 def test_the_session_holds_the_case_id_but_never_the_reference_or_code(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -69,7 +69,7 @@ class LinkUnusable(Exception):
 class SignInStarted:
     """A password accepted: the new session's token and what the person must do next."""
 
-    token: str
+    token: str = field(repr=False)
     next_step: SignInStep
 
 

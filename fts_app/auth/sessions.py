@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app, session
@@ -29,7 +29,7 @@ class LiveSession:
 
     row: UserSession
     user: User
-    token: str
+    token: str = field(repr=False)
 
 
 def token_hash(token: str) -> str:

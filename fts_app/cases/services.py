@@ -64,17 +64,17 @@ class NewConcern:
     route: Route
     confidentiality: ConfidentialityLevel
     received_on: date
-    narrative: str
+    narrative: str = field(repr=False)
     elements: list[Element] = field(default_factory=list)
     worker_group: WorkerGroup = WorkerGroup.NOT_KNOWN
     directorate_id: int | None = None
-    location: str | None = None
-    when_happened: str | None = None
-    harm: str | None = None
-    raised_before: str | None = None
-    outcome_hoped: str | None = None
-    contact_name: str | None = None
-    contact_details: str | None = None
+    location: str | None = field(default=None, repr=False)
+    when_happened: str | None = field(default=None, repr=False)
+    harm: str | None = field(default=None, repr=False)
+    raised_before: str | None = field(default=None, repr=False)
+    outcome_hoped: str | None = field(default=None, repr=False)
+    contact_name: str | None = field(default=None, repr=False)
+    contact_details: str | None = field(default=None, repr=False)
     restricted: bool = False
 
 
@@ -159,8 +159,8 @@ class CaseNotClosable(CaseActionRefused):
 class Identity:
     """Who spoke up and how to reach them, decrypted for one page view."""
 
-    name: str | None
-    contact_details: str | None
+    name: str | None = field(repr=False)
+    contact_details: str | None = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class LoggedConcern:
     """A concern a guardian logged, and the access code to give the person, if any."""
 
     reference: str
-    access_code: str | None
+    access_code: str | None = field(repr=False)
 
 
 SPEAK_UP_AGAIN_QUESTION = (

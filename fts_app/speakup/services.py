@@ -152,7 +152,7 @@ class Receipt:
     """What the person is shown once after sending a concern."""
 
     reference: str
-    access_code: str
+    access_code: str = field(repr=False)
     reply_by: date | None
 
 
@@ -269,7 +269,7 @@ class PortalMessage:
 
     from_guardian: bool
     sent_at: datetime
-    body: str
+    body: str = field(repr=False)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ def seed_command(count: int, seed: int) -> None:
     with db.write_transaction() as session:
         users = ensure_demo_accounts(session)
         guardian_ids = [u.id for u in users if Role(u.role).works_cases]
+        # read now: every later write transaction reloads rows, and batches are let go below
+        accounts = [(u.role, u.email) for u in users]
     done = 0
     while done < count:
         batch = min(BATCH, count - done)
@@ -38,5 +40,5 @@ def seed_command(count: int, seed: int) -> None:
     db.refresh_statistics()
     click.echo(f"Seeded {count} demo cases.")
     click.echo(f"Demo accounts (password {DEMO_PASSWORD!r}):")
-    for user in users:
-        click.echo(f"  {user.role:14} {user.email}")
+    for role, email in accounts:
+        click.echo(f"  {role:14} {email}")

@@ -112,7 +112,7 @@ ROW_QUERY = select(
 class CaseFilters:
     """What the guardian asked the list to show."""
 
-    status: StatusFilter = StatusFilter.OPEN
+    status: StatusFilter = StatusFilter.ALL
     scope: Scope = Scope.ALL
     element: Element | None = None
     route: Route | None = None

@@ -478,7 +478,7 @@ class DashboardFiltersForm(Form):
         "Status",
         StatusFilter.choices(),
         message="Select a status from the list",
-        default=StatusFilter.OPEN.value,
+        default=StatusFilter.ALL.value,
     )
     scope = SelectChoiceField(
         "Cases", Scope.choices(), message="Select which cases to show", default=Scope.ALL.value

@@ -116,6 +116,62 @@ def test_the_list_shows_unread_and_restricted_markers(
     assert "Unread message" in html and "Restricted" in html
 
 
+def listed_references(html: str) -> set[str]:
+    return set(re.findall(r'href="/cases/(FTSU-\d{4}-\d+)"', html))
+
+
+def test_the_plain_list_shows_every_case_closed_ones_included(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    queued = make_case()
+    working = make_case(actor_id=guardian.id, status="in-progress")
+    closed = make_case(actor_id=guardian.id, status="closed", closed_on=date(2026, 10, 20))
+    html = page_text(signed_in.get("/cases"))
+    assert listed_references(html) == {queued.reference, working.reference, closed.reference}
+    assert "3 cases" in html
+
+
+@pytest.mark.parametrize(
+    ("link_text", "expected"),
+    [
+        ("waiting in the queue", {"queued, overdue"}),
+        ("overdue", {"queued, overdue"}),
+        ("with unread messages", {"in progress, unread"}),
+    ],
+)
+def test_each_summary_link_lists_just_the_open_cases_it_counts(
+    signed_in: FlaskClient,
+    make_case: Callable[..., Case],
+    guardian: User,
+    link_text: str,
+    expected: set[str],
+) -> None:
+    not_due = {"acknowledge_due_on": date(2099, 1, 5), "first_feedback_due_on": date(2099, 1, 5)}
+    cases = {
+        "queued, overdue": make_case(acknowledge_due_on=date(2026, 9, 16)),
+        "in progress, unread": make_case(
+            actor_id=guardian.id, status="in-progress", unread_for_guardian=True, **not_due
+        ),
+        # a reply can arrive after closing; the summary counts open cases only
+        "closed, unread, past its due days": make_case(
+            actor_id=guardian.id,
+            status="closed",
+            closed_on=date(2026, 10, 20),
+            unread_for_guardian=True,
+            acknowledge_due_on=date(2026, 9, 16),
+        ),
+    }
+    link = re.search(
+        rf'<a href="([^"]+)"><strong>(\d+)</strong> {link_text}</a>',
+        page_text(signed_in.get("/cases")),
+    )
+    assert link is not None
+    html = page_text(signed_in.get(link.group(1).replace("&amp;", "&")))
+    by_reference = {case.reference: name for name, case in cases.items()}
+    assert {by_reference[reference] for reference in listed_references(html)} == expected
+    assert int(link.group(2)) == len(expected)
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

@@ -23,6 +23,8 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 IMMEDIATE = "fts_immediate"
+#: PostgreSQL advisory lock every write transaction takes ("FTSU" in ASCII)
+WRITE_LOCK_KEY = 0x46545355
 
 
 class Base(DeclarativeBase):
@@ -98,7 +100,10 @@ def write_transaction() -> Iterator[Session]:
     # Rows the page loaded earlier keep the values read then; reload them in this transaction,
     # so rules such as a code's single use see every write committed before it.
     current.expire_all()
-    current.connection(execution_options={IMMEDIATE: True})
+    connection = current.connection(execution_options={IMMEDIATE: True})
+    if connection.dialect.name == "postgresql":
+        # Queue writers as BEGIN IMMEDIATE does on SQLite, so rules checked before writing hold.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
     try:
         yield current
         current.commit()

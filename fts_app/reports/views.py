@@ -63,7 +63,13 @@ PICKER_PAGES = {
 @bp.errorhandler(QuarterError)
 def quarter_problem(error: QuarterError) -> ResponseReturnValue:
     """Say what is wrong with the quarter asked for, and offer the recent ones."""
-    return render_template("reports/quarter_problem.html", message=str(error), **_picker()), 400
+    page = render_template(
+        "reports/quarter_problem.html",
+        message=str(error),
+        typed_quarter=request.args.get("quarter", ""),
+        **_picker(),
+    )
+    return page, 400
 
 
 @bp.errorhandler(ReportNotReleased)
@@ -105,7 +111,7 @@ def board_report_csv() -> ResponseReturnValue:
     """Download the board report as CSV, one figure a row."""
     quarter, loaded = _requested_report()
     if loaded is None:
-        return _no_cases(quarter)
+        return _no_cases(quarter), 404
     return _download(board_csv(loaded.report), "text/csv", f"board-report-{quarter}.csv")
 
 
@@ -115,7 +121,7 @@ def board_report_pdf() -> ResponseReturnValue:
     """Download the board report as an A4 PDF."""
     quarter, loaded = _requested_report()
     if loaded is None:
-        return _no_cases(quarter)
+        return _no_cases(quarter), 404
     document = render_board_pdf(loaded.report, released_on=loaded.released_on)
     return _download(document, "application/pdf", f"board-report-{quarter}.pdf")
 
@@ -225,7 +231,8 @@ def _sees_drafts() -> bool:
     return current_user.role in {role.value for role in GUARDIANS}
 
 
-def _no_cases(quarter: Quarter) -> ResponseReturnValue:
+def _no_cases(quarter: Quarter) -> str:
+    # the page says so; a download link answers 404 with it, as there is no file to give
     return render_template("reports/no_cases.html", quarter=quarter, **_picker())
 
 

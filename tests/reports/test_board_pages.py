@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -118,14 +119,41 @@ def test_a_bad_quarter_gets_a_clear_message(
     assert f"?quarter={QUARTER}" in html
 
 
-@pytest.mark.parametrize("path", ["/reports/board", "/reports/board.csv", "/reports/board.pdf"])
-def test_a_quarter_with_no_cases_says_so(
-    client: FlaskClient, make_user: Callable[..., User], path: str
+def test_a_bad_quarter_follows_the_error_pattern_and_keeps_what_was_typed(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    sign_in(client, make_user(Role.GUARDIAN))
+    html = client.get("/reports/board", query_string={"quarter": "2026-27-Q5"}).get_data(
+        as_text=True
+    )
+    assert "<title>Error: There is a problem with the quarter" in html
+    assert 'href="#quarter"' in html
+    assert 'id="quarter-error"' in html
+    assert 'value="2026-27-Q5"' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/reports/board", 200), ("/reports/board.csv", 404), ("/reports/board.pdf", 404)],
+)
+def test_a_quarter_with_no_cases_says_so_and_offers_no_file(
+    client: FlaskClient, make_user: Callable[..., User], path: str, status: int
 ) -> None:
     sign_in(client, make_user(Role.GUARDIAN))
     page = client.get(path, query_string={"quarter": "2019-20-Q1"})
-    assert page.status_code == 200
+    assert page.status_code == status
+    assert page.mimetype == "text/html"
     assert "No cases were received in this quarter" in page.get_data(as_text=True)
+
+
+def test_the_lead_guardians_draft_has_no_repeated_ids(
+    client: FlaskClient, quarter_cases: list[Case], lead: User
+) -> None:
+    sign_in(client, lead)
+    html = client.get(BOARD_URL).get_data(as_text=True)
+    assert "Release the" in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 def test_downloads_are_a_csv_and_an_a4_pdf(

@@ -1,7 +1,8 @@
 """Journey 3, with the keyboard alone: a board member reads the quarterly report on demo data.
 
-They open the last complete quarter, see the charts and the hidden small counts, download the
-PDF and the CSV, and find that a case's address tells them nothing, not even that it exists.
+The lead guardian first releases the last complete quarter, since board members read released
+reports only. The board member opens it, sees the charts and the hidden small counts, downloads
+the PDF and the CSV, and finds that a case's address tells them nothing, not even that it exists.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from playwright.sync_api import Page, expect
 from fts_app.reports.quarters import latest_complete_quarter
 from fts_app.timeutil import today_in_london
 from tests.browser.checks import PageChecks
-from tests.browser.people import KeyboardUser
+from tests.browser.people import KeyboardUser, MouseUser
 from tests.browser.server import LiveServer
 from tests.browser.steps import sign_in
 
@@ -38,6 +39,7 @@ def test_board_member_reads_and_downloads_the_quarterly_report_using_the_keyboar
     live_server: LiveServer, new_person: Callable[[], Page], check_page: PageChecks
 ) -> None:
     quarter = str(latest_complete_quarter(today_in_london()))
+    release_to_the_board(live_server, MouseUser(new_person()), check_page, quarter)
     board_member = KeyboardUser(new_person())
     sign_in(
         board_member, live_server.create_account("board@trust.nhs.example", "board"), check_page
@@ -61,6 +63,21 @@ def test_board_member_reads_and_downloads_the_quarterly_report_using_the_keyboar
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     check_page(page, "case-not-found")
+
+
+def release_to_the_board(
+    live_server: LiveServer, lead: MouseUser, check_page: PageChecks, quarter: str
+) -> None:
+    """The lead guardian reads the draft and releases it, freezing what the board will see."""
+    sign_in(lead, live_server.create_account("lead@trust.nhs.example", "lead-guardian"), check_page)
+    page = lead.page
+    page.goto(f"/reports/board?quarter={quarter}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(quarter)
+    check_page(page, "board-report-draft")
+    lead.follow(page.get_by_role("button", name=f"Release the {quarter} report"))
+    expect(
+        page.get_by_text(f"The report for {quarter} has been released to the board.")
+    ).to_be_visible()
 
 
 def a_case_reference(live_server: LiveServer) -> str:

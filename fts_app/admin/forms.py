@@ -116,7 +116,7 @@ class NewAccountForm(FlaskForm):
     """A new staff account."""
 
     role = RadioField(
-        "Role", choices=Role.choices(), validators=[InputRequired("Choose the person's role")]
+        "Role", choices=dict(Role.choices()), validators=[InputRequired("Choose the person's role")]
     )
     email = StringField(
         "Email address",

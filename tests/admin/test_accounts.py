@@ -186,3 +186,12 @@ def test_account_changes_keep_the_audit_chain_intact(
 
 def test_unknown_account_is_not_found(admin_client: FlaskClient) -> None:
     assert admin_client.get("/admin/accounts/999999").status_code == 404
+
+
+def test_an_account_made_without_a_name_is_headed_by_its_email_address(
+    client: FlaskClient, make_user: MakeUser
+) -> None:
+    nameless = make_user(Role.GUARDIAN, email="no.name@trust.nhs.example", display_name="")
+    sign_in(client, make_user(Role.ADMIN))
+    page = client.get(f"/admin/accounts/{nameless.id}").get_data(as_text=True)
+    assert "<h1>no.name@trust.nhs.example</h1>" in page

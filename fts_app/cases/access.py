@@ -108,6 +108,13 @@ def is_named_on(case: Case, user: Viewer) -> bool:
     return any(row.user_id == user.id for row in case.access_rows)
 
 
+def is_assigned_to(case: Case, user: Viewer) -> bool:
+    """Tell whether the user is one of the case's assigned guardians."""
+    return any(
+        row.user_id == user.id and row.kind == AccessKind.ASSIGNED.value for row in case.access_rows
+    )
+
+
 def is_lead_guardian(user: Viewer) -> bool:
     """Tell whether the user assigns cases and sees every unrestricted one."""
     return user.role == Role.LEAD_GUARDIAN.value

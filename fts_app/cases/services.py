@@ -22,6 +22,7 @@ from fts_app.auth.models import User
 from fts_app.cases.access import (
     Viewer,
     find_visible_case,
+    is_assigned_to,
     is_in_queue,
     is_lead_guardian,
     is_named_on,
@@ -195,8 +196,24 @@ def give_access_code(reference: str, actor: Viewer) -> str:
     code, code_hash = _new_hashed_code()
     with db.write_transaction() as session:
         case = find_visible_case(session, reference, actor)
+        blocker = access_code_blocker(case, actor)
+        if blocker:
+            raise CaseActionRefused(blocker)
         _issue_code(session, case, actor, code_hash)
     return code
+
+
+def access_code_blocker(case: Case, actor: Viewer) -> str | None:
+    """Say why the actor cannot give the case's person an access code, or None when they can."""
+    if case.access_code_hash and case.confidentiality == ConfidentialityLevel.ANONYMOUS.value:
+        # a new code would lock the person out, and whoever held it could speak as them
+        return (
+            "This case was raised anonymously, so it cannot be given a new access code: "
+            "nobody knows who to give it to, and the person's own code would stop working."
+        )
+    if not (is_lead_guardian(actor) or is_assigned_to(case, actor)):
+        return "Only the case's assigned guardian or the lead guardian can give an access code."
+    return None
 
 
 def _new_hashed_code() -> tuple[str, str]:

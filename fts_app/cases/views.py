@@ -201,6 +201,7 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
         guardians=case_guardians(session, case),
         entries=timeline(session, case),
         closure_blocker=services.closure_blocker(session, case),
+        access_code_blocker=services.access_code_blocker(case, current_user),
         in_queue=is_in_queue(case),
         is_lead=is_lead_guardian(current_user),
         has_identity=bool(case.contact_name_ciphertext or case.contact_details_ciphertext),
@@ -223,7 +224,10 @@ def take(reference: str) -> ResponseReturnValue:
 @roles_required(*CASEWORKERS)
 def new_access_code(reference: str) -> ResponseReturnValue:
     """Give the person a new access code for the portal, shown on this page only."""
-    code = services.give_access_code(reference, current_user)
+    try:
+        code = services.give_access_code(reference, current_user)
+    except CaseActionRefused as refusal:
+        return _refused(reference, refusal)
     return _show_access_code(reference, code, new=False)
 
 

@@ -15,7 +15,7 @@ from fts_app import db
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases import services
-from fts_app.cases.enums import EventKind
+from fts_app.cases.enums import ConfidentialityLevel, EventKind
 from fts_app.cases.models import Case
 
 from ..conftest import csrf_token_from, sign_in, submit_form
@@ -513,6 +513,37 @@ def test_a_new_access_code_is_shown_once(
     assert re.search(r"<dd>\d{4}( \d{4}){4}</dd>", html)
     assert reload(case).access_code_hash is not None
     assert audit_actions(case)[-1] == "access_code.issued"
+
+
+@pytest.mark.parametrize("situation", ["anonymous, with a code", "in the queue"])
+def test_no_new_access_code_is_offered_or_given_where_it_is_refused(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User, situation: str
+) -> None:
+    anonymous = situation == "anonymous, with a code"
+    earlier_hash = "$argon2id$the-code-the-person-holds"
+    case = make_case(
+        actor_id=guardian.id if anonymous else None,
+        confidentiality=(
+            ConfidentialityLevel.ANONYMOUS if anonymous else ConfidentialityLevel.CONFIDENTIAL
+        ),
+        access_code_hash=earlier_hash,
+    )
+    reason = (
+        "cannot be given a new access code"
+        if anonymous
+        else "Only the case&#39;s assigned guardian"
+    )
+    page = page_text(signed_in.get(f"/cases/{case.reference}"))
+    assert "Give a new access code" not in page
+    assert f'action="/cases/{case.reference}/access-code"' not in page
+    assert reason in page
+    audited_before = audit_actions(case)
+    response = post_on_case_page(signed_in, case, "access-code")
+    assert response.status_code == 302
+    assert reason in page_text(signed_in.get(response.headers["Location"]))
+    assert reload(case).access_code_hash == earlier_hash
+    # only the page views that came with it: nothing is recorded of the refused step
+    assert set(audit_actions(case)[len(audited_before) :]) == {"case.viewed"}
 
 
 @pytest.mark.parametrize(("identity", "audited"), [("redacted", 1), ("included", 2)])

@@ -446,6 +446,57 @@ def test_a_new_access_code_replaces_the_old_one(
     assert [json.loads(detail)["replaced"] for detail in details] == [False, True]
 
 
+ANONYMOUS_KEEPS_ITS_CODE = "raised anonymously, so it cannot be given a new access code"
+ASSIGNED_OR_LEAD_ONLY = "Only the case's assigned guardian or the lead guardian"
+
+#: (confidentiality, has a code already, who asks) -> None if a code is given, else the refusal
+ACCESS_CODE_RULES = [
+    (ConfidentialityLevel.ANONYMOUS, True, "assigned guardian", ANONYMOUS_KEEPS_ITS_CODE),
+    (ConfidentialityLevel.ANONYMOUS, True, "lead guardian", ANONYMOUS_KEEPS_ITS_CODE),
+    (ConfidentialityLevel.ANONYMOUS, True, "guardian seeing the queue", ANONYMOUS_KEEPS_ITS_CODE),
+    (ConfidentialityLevel.ANONYMOUS, False, "assigned guardian", None),
+    (ConfidentialityLevel.CONFIDENTIAL, True, "assigned guardian", None),
+    (ConfidentialityLevel.CONFIDENTIAL, True, "lead guardian", None),
+    (ConfidentialityLevel.OPEN, True, "assigned guardian", None),
+    (ConfidentialityLevel.CONFIDENTIAL, True, "guardian it is shared with", ASSIGNED_OR_LEAD_ONLY),
+    (ConfidentialityLevel.CONFIDENTIAL, True, "guardian seeing the queue", ASSIGNED_OR_LEAD_ONLY),
+    (ConfidentialityLevel.CONFIDENTIAL, False, "guardian seeing the queue", ASSIGNED_OR_LEAD_ONLY),
+]
+
+
+@pytest.mark.parametrize(("confidentiality", "has_code", "asker", "refusal"), ACCESS_CODE_RULES)
+def test_who_may_give_an_access_code(
+    make_case: Callable[..., Case],
+    guardian: User,
+    other_guardian: User,
+    lead: User,
+    confidentiality: ConfidentialityLevel,
+    has_code: bool,
+    asker: str,
+    refusal: str | None,
+) -> None:
+    holder = None if asker == "guardian seeing the queue" else other_guardian
+    earlier_hash = speakup_services.new_hashed_access_code()[1] if has_code else None
+    case = make_case(
+        confidentiality=confidentiality,
+        actor_id=holder.id if holder else None,
+        access_code_hash=earlier_hash,
+    )
+    if asker == "guardian it is shared with":
+        services.share_case(case.reference, other_guardian, guardian.id)
+    actor = {"assigned guardian": other_guardian, "lead guardian": lead}.get(asker, guardian)
+    audited_before = audit_actions(case)
+    if refusal is None:
+        code = services.give_access_code(case.reference, actor)
+        assert secret_matches(reload(case).access_code_hash, normalise_access_code(code))
+        assert audit_actions(case) == [*audited_before, "access_code.issued"]
+    else:
+        with pytest.raises(CaseActionRefused, match=refusal):
+            services.give_access_code(case.reference, actor)
+        assert reload(case).access_code_hash == earlier_hash
+        assert audit_actions(case) == audited_before
+
+
 @pytest.mark.parametrize(
     "give_code",
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from flask import Flask
@@ -513,6 +514,24 @@ def test_a_new_access_code_is_shown_once(
     assert re.search(r"<dd>\d{4}( \d{4}){4}</dd>", html)
     assert reload(case).access_code_hash is not None
     assert audit_actions(case)[-1] == "access_code.issued"
+
+
+def heading_levels(html: str) -> list[int]:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
+
+
+def test_the_warnings_on_the_code_and_close_pages_follow_the_h1_without_skipping_a_level(
+    signed_in: FlaskClient, make_case: Callable[..., Case], guardian: User
+) -> None:
+    case = make_case(actor_id=guardian.id)
+    code_page = page_text(post_on_case_page(signed_in, case, "access-code"))
+    close_page = page_text(signed_in.get(f"/cases/{case.reference}/close"))
+    assert "You cannot close this case yet" in close_page
+    for html in (code_page, close_page):
+        levels = heading_levels(html)
+        assert levels[:2] == [1, 2]
+        assert all(later - earlier <= 1 for earlier, later in pairwise(levels))
 
 
 @pytest.mark.parametrize("situation", ["anonymous, with a code", "in the queue"])

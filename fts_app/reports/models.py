@@ -70,5 +70,10 @@ REPORT_INDEXES = (
     Index("ix_cases_report_acknowledged", Case.acknowledged_on, Case.received_on),
     Index("ix_cases_report_first_feedback", Case.first_feedback_on, Case.received_on),
     Index("ix_cases_report_acknowledge_due", Case.acknowledge_due_on, Case.acknowledged_on),
-    Index("ix_cases_report_first_feedback_due", Case.first_feedback_due_on, Case.first_feedback_on),
+    Index(
+        "ix_cases_report_first_feedback_due",
+        Case.first_feedback_due_on,
+        Case.first_feedback_on,
+        Case.feedback_not_possible_on,
+    ),
 )

@@ -80,7 +80,7 @@ def what_is_missing(case: queries.IncompleteCase) -> str:
     gaps = [
         gap
         for gap, missing in (
-            ("worker group not known", case.worker_group_missing),
+            ("no worker group recorded", case.worker_group_missing),
             ("no element recorded", case.elements_missing),
         )
         if missing

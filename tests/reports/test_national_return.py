@@ -138,7 +138,7 @@ def test_only_a_case_with_no_national_worker_group_lacks_one(
         stored.worker_group = worker_group
     gaps = check_for_gaps(build_national_return(db.session(), QUARTER))
     assert gaps.passed is passes
-    assert [reference for reference, _ in gaps.named] == ([] if passes else [case.reference])
+    assert list(gaps.named) == ([] if passes else [(case.reference, "no worker group recorded")])
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Portal tables: equality answers kept apart from any case, and access-code throttling."""
+"""Portal tables: equality answers kept apart from any case, and the access-code check budget."""
 
 from __future__ import annotations
 
@@ -32,17 +32,16 @@ class EqualityResponse(Base):
 
 
 class FollowUpThrottle(Base):
-    """Failed access-code attempts against one case reference, or against all of them.
+    """The portal-wide budget for access-code checks: one row, one timestamp.
 
-    The key is a keyed hash of the reference as typed, so the table never holds a reference,
-    and an unknown reference is counted exactly like a real one.
+    See fts_app/speakup/throttle.py. Nothing is kept per case reference, so the table never
+    shows which references were tried.
     """
 
     __tablename__ = "follow_up_throttle"
 
-    #: HMAC-SHA256 of the normalised reference, or "overall" for the row counting every failure
+    #: always "overall": the one budget every check takes from
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    #: no attempt is checked before this time; it always lies at most a few minutes ahead
+    #: no check runs before this time; the further it falls behind now, the fuller the budget,
+    #: and it never lies more than one interval (half a second) ahead
     next_allowed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

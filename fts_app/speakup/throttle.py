@@ -59,14 +59,7 @@ def _locked_row(session: Session, now: datetime) -> FollowUpThrottle:
 def _new_row(session: Session, now: datetime) -> FollowUpThrottle:
     try:
         with session.begin_nested():
-            session.add(
-                FollowUpThrottle(
-                    key=OVERALL_KEY,
-                    failures=0,
-                    last_failure_at=now,
-                    next_allowed_at=now - BURST * INTERVAL,
-                )
-            )
+            session.add(FollowUpThrottle(key=OVERALL_KEY, next_allowed_at=now - BURST * INTERVAL))
     except IntegrityError:
         # Another attempt created it first; take from theirs.
         pass

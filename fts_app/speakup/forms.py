@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectMultipleField, StringField
@@ -84,25 +84,31 @@ def choices_answer(label: str, choice: type[Choice]) -> SelectMultipleField:
 class PortalForm(FlaskForm):
     """A portal form whose errors feed the NHS error summary, the form token's included."""
 
+    #: put before each field's name and id (with a dash), so forms sharing a page share no ids
+    field_prefix: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=self.field_prefix, **kwargs)
+
     def error_list(self) -> list[dict[str, str]]:
         """Return the summary's entries in page order, each linking to its question."""
         entries = []
         for field in self:
             for message in field.errors:
-                if field.name == "csrf_token":
+                if field.short_name == "csrf_token":
                     entries.append({"text": CSRF_MESSAGE, "href": f"#{self.first_field_id}"})
                 else:
-                    entries.append({"text": message, "href": f"#{self.anchor_of(field.name)}"})
+                    entries.append({"text": message, "href": f"#{self.anchor_of(field)}"})
         return entries
 
     @property
     def first_field_id(self) -> str:
         """Return the id of the first question, where a form-wide error points."""
-        return next(field.id for field in self if field.name != "csrf_token")
+        return next(field.id for field in self if field.short_name != "csrf_token")
 
-    def anchor_of(self, name: str) -> str:
+    def anchor_of(self, field: Field) -> str:
         """Return the id the summary links to for a field (the first input of a group)."""
-        return name
+        return field.id
 
 
 class ConcernForm(PortalForm):
@@ -145,9 +151,9 @@ class ConcernForm(PortalForm):
         self.directorates = directorates
         self.when_happened_on: date | None = None
 
-    def anchor_of(self, name: str) -> str:
+    def anchor_of(self, field: Field) -> str:
         """Point date errors at the day box, where the date question starts."""
-        return "when_day" if name in {"when_month", "when_year"} else name
+        return self.when_day.id if field in (self.when_month, self.when_year) else field.id
 
     def validate_directorate(self, field: Field) -> None:
         """Accept only a directorate from the list, or none."""
@@ -285,6 +291,7 @@ class ReplyForm(PortalForm):
 class SpeakUpAgainForm(PortalForm):
     """The national feedback question, asked once the case is closed."""
 
+    field_prefix = "speak-up-again"
     answer = choice_answer(
         "Given your experience, would you speak up again?",
         SpeakUpAgain,
@@ -296,6 +303,7 @@ class SpeakUpAgainForm(PortalForm):
 class CheckInForm(PortalForm):
     """The check-in some months after closure."""
 
+    field_prefix = "check-in"
     answer = choice_answer(
         "Have you been treated badly because you spoke up?",
         DetrimentAnswer,

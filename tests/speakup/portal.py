@@ -20,6 +20,10 @@ FOLLOW_UP = "/speak-up/follow-up"
 FORM_ID = re.compile(r'name="form_id" value="([^"]+)"')
 REFERENCE_SHOWN = re.compile(r'id="case-reference">([^<]+)<')
 CODE_SHOWN = re.compile(r'id="access-code">([^<]+)<')
+SPEAK_UP_AGAIN = "/speak-up/follow-up/speak-up-again"
+CHECK_IN = "/speak-up/follow-up/check-in"
+#: the case page's two questions can show together, so each names its fields apart
+CASE_PAGE_FIELD_PREFIXES = {SPEAK_UP_AGAIN: "speak-up-again-", CHECK_IN: "check-in-"}
 
 
 def answers(**overrides: Any) -> dict[str, Any]:
@@ -71,10 +75,17 @@ def enter_code(client: FlaskClient, reference: str, code: str, **extra: Any) -> 
     return client.post(FOLLOW_UP, data={**data, **extra})
 
 
+def case_page_fields(url: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Name a case page form's answers as its fields are named on the page, token included."""
+    prefix = CASE_PAGE_FIELD_PREFIXES.get(url, "")
+    return {f"{prefix}{name}": value for name, value in data.items()}
+
+
 def post_on_case_page(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
     """Post one of the case page's forms with the page's token."""
     page = client.get(FOLLOW_UP).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_token_from(page), **data})
+    fields = case_page_fields(url, {"csrf_token": csrf_token_from(page), **data})
+    return client.post(url, data=fields)
 
 
 def count(model: type) -> int:

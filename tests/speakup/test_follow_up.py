@@ -24,9 +24,12 @@ from fts_app.speakup.services import next_reply_due, normalise_access_code
 from fts_app.timeutil import naive_utc, today_in_london, utcnow
 from tests.conftest import csrf_token_from
 from tests.speakup.portal import (
+    CHECK_IN,
     FOLLOW_UP,
+    SPEAK_UP_AGAIN,
     Shown,
     audit_actions,
+    case_page_fields,
     enter_code,
     only_case,
     post_on_case_page,
@@ -34,8 +37,6 @@ from tests.speakup.portal import (
 )
 
 REPLY = "/speak-up/follow-up/reply"
-SPEAK_UP_AGAIN = "/speak-up/follow-up/speak-up-again"
-CHECK_IN = "/speak-up/follow-up/check-in"
 SIGN_OUT = "/speak-up/follow-up/sign-out"
 WRONG_CODE = "1111 2222 3333 4444 5555"
 VOLATILE = re.compile(r'(value|nonce)="[^"]*"')
@@ -410,7 +411,7 @@ def test_a_new_access_code_ends_a_case_opened_with_the_old_one(
     if answers is None:
         response = client.get(url)
     else:
-        response = client.post(url, data={"csrf_token": token, **answers})
+        response = client.post(url, data=case_page_fields(url, {"csrf_token": token, **answers}))
     assert response.status_code == 302
     page = client.get(FOLLOW_UP).get_data(as_text=True)
     assert shown.reference not in page and "Open my case" in page
@@ -597,7 +598,7 @@ def test_an_unknown_feedback_answer_is_named_at_the_field(client: FlaskClient) -
     opened(client, shown)
     response = post_on_case_page(client, SPEAK_UP_AGAIN, {"answer": "perhaps"})
     assert response.status_code == 400
-    assert 'href="#answer"' in response.get_data(as_text=True)
+    assert 'href="#speak-up-again-answer"' in response.get_data(as_text=True)
     assert only_case().speak_up_again is None
 
 

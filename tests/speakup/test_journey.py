@@ -14,7 +14,13 @@ from fts_app.auth.enums import Role
 from fts_app.cases.models import Case, CaseMessage
 from fts_app.timeutil import today_in_london
 from tests.conftest import sign_in, submit_form
-from tests.speakup.portal import FOLLOW_UP, enter_code, post_on_case_page, speak_up
+from tests.speakup.portal import (
+    FOLLOW_UP,
+    SPEAK_UP_AGAIN,
+    enter_code,
+    post_on_case_page,
+    speak_up,
+)
 
 GUARDIAN_MESSAGE = "Thank you for speaking up. Which nights were worst?"
 REPLY = "Mostly Sundays and Mondays <b>not</b> weekdays 🙏"
@@ -83,9 +89,7 @@ def test_a_concern_goes_round_the_whole_loop_through_the_pages(
     closed = client.get(FOLLOW_UP).get_data(as_text=True)
     assert "Your case is closed" in closed
     assert "Given your experience, would you speak up again?" in closed
-    answered = post_on_case_page(
-        client, "/speak-up/follow-up/speak-up-again", {"answer": "yes", "comment": "Thank you"}
-    )
+    answered = post_on_case_page(client, SPEAK_UP_AGAIN, {"answer": "yes", "comment": "Thank you"})
     assert answered.status_code == 302
     assert "Thank you for your answer." in client.get(FOLLOW_UP).get_data(as_text=True)
 

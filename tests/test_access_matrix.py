@@ -120,6 +120,7 @@ MATRIX: dict[str, Route] = {
         "GET", f"/reports/national-return.csv?quarter={QUARTER}", *GUARDIANS
     ),
     # last: it ends the session every earlier row relied on
+    "auth.confirm_logout": public("GET", "/logout"),
     "auth.logout": public("POST", "/logout"),
 }
 #: pages whose URL holds a secret: a wrong one is a 404 for everyone

@@ -255,6 +255,13 @@ def _accept_code(pending: LiveSession, form: CodeForm) -> ResponseReturnValue | 
     return _to_destination()
 
 
+@bp.get("/logout")
+@public
+def confirm_logout() -> ResponseReturnValue:
+    """Offer a button to sign out: signing out changes state, so it is only ever a POST."""
+    return render_template("auth/sign_out.html")
+
+
 @bp.post("/logout")
 @public
 def logout() -> ResponseReturnValue:

@@ -61,10 +61,19 @@ def test_sign_out_ends_the_session_so_the_old_cookie_no_longer_works(
 def test_sign_out_is_a_post_with_a_csrf_token(client: FlaskClient, board_member: User) -> None:
     sign_in(client, board_member)
 
-    assert client.get("/logout").status_code == 405
+    offered = client.get("/logout")
+    assert offered.status_code == 200
+    assert 'method="post" action="/logout"' in offered.get_data(as_text=True)
     assert client.post("/logout").status_code == 400
     assert sessions_of(board_member)[0].ended_at is None
     assert client.get("/account/password").status_code == 200
+
+
+def test_opening_the_sign_out_address_when_signed_out_offers_sign_in(client: FlaskClient) -> None:
+    page = client.get("/logout")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "You are signed out" in html and 'href="/login"' in html
 
 
 def test_staff_menu_links_by_role_and_signs_out_with_a_form(

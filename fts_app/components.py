@@ -67,6 +67,9 @@ class ComponentMemory:
 
     def render(self, macro: jinja2.runtime.Macro, params: Mapping[str, Any]) -> str:
         """Return `macro(params)`, from memory when these options were rendered before."""
+        if not isinstance(macro, jinja2.runtime.Macro):
+            # a component the template forgot to import is undefined: say so, not draw nothing
+            raise TypeError(f"remembered() needs a macro, not {type(macro).__name__}")
         if not self.enabled:
             return macro(params)
         try:

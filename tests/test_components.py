@@ -193,3 +193,9 @@ def test_a_case_page_keeps_no_case_text_in_memory(
     assert "Marker-5512" in client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert len(memory_of(app)) > 0
     assert not memory_of(app).holds_text("Marker-5512")
+
+
+def test_a_component_the_template_did_not_import_is_an_error_not_an_empty_space() -> None:
+    memory = ComponentMemory(enabled=True)
+    with pytest.raises(TypeError, match="needs a macro"):
+        memory.render(jinja2.ChainableUndefined(name="button"), {"text": "Sign out"})  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ the person's answers kept, instead of on an error page that loses them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from fts_app.speakup.forms import (
     CheckInForm,
     ConcernForm,
     FollowUpSignInForm,
+    PortalForm,
     ReplyForm,
     SpeakUpAgainForm,
 )
@@ -231,21 +233,12 @@ def reply() -> ResponseReturnValue:
 def speak_up_again() -> ResponseReturnValue:
     """Record the answer to "Given your experience, would you speak up again?"."""
     form = SpeakUpAgainForm()
-    portal_pass = _signed_in_pass()
-    if portal_pass is None:
-        return _expired_while_writing(None)
-    if not form.validate():
-        return _case_page(portal_pass, BAD_REQUEST, speak_up_again_form=form)
-    answer = SpeakUpAgain(form.answer.data)
-    try:
+
+    def record(portal_pass: PortalPass) -> None:
+        answer = SpeakUpAgain(form.answer.data)
         answer_speak_up_again(portal_pass, answer, form.comment.data or None)
-    except CaseNotAvailable as problem:
-        return _closed_here(problem)
-    except QuestionNotOpen:
-        flash("This question has already been answered.")
-        return redirect(url_for(".follow_up"))
-    flash("Thank you for your answer.", "success")
-    return redirect(url_for(".follow_up"))
+
+    return _answer_question(form, "speak_up_again_form", record, "Thank you for your answer.")
 
 
 @bp.post("/speak-up/follow-up/check-in")
@@ -254,20 +247,31 @@ def speak_up_again() -> ResponseReturnValue:
 def check_in() -> ResponseReturnValue:
     """Record the answer to the check-in some months after closure."""
     form = CheckInForm()
+
+    def record(portal_pass: PortalPass) -> None:
+        answer = enums.DetrimentAnswer(form.answer.data)
+        answer_check_in(portal_pass, answer, form.details.data or None)
+
+    return _answer_question(form, "check_in_form", record, "Thank you for telling us.")
+
+
+def _answer_question(
+    form: PortalForm, form_name: str, record: Callable[[PortalPass], None], thanks: str
+) -> ResponseReturnValue:
+    """Record an answer to a question asked once, or show the case page with the form's errors."""
     portal_pass = _signed_in_pass()
     if portal_pass is None:
         return _expired_while_writing(None)
     if not form.validate():
-        return _case_page(portal_pass, BAD_REQUEST, check_in_form=form)
-    answer = enums.DetrimentAnswer(form.answer.data)
+        return _case_page(portal_pass, BAD_REQUEST, **{form_name: form})
     try:
-        answer_check_in(portal_pass, answer, form.details.data or None)
+        record(portal_pass)
     except CaseNotAvailable as problem:
         return _closed_here(problem)
     except QuestionNotOpen:
         flash("This question has already been answered.")
         return redirect(url_for(".follow_up"))
-    flash("Thank you for telling us.", "success")
+    flash(thanks, "success")
     return redirect(url_for(".follow_up"))
 
 

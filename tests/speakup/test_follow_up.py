@@ -602,6 +602,53 @@ def test_an_unknown_feedback_answer_is_named_at_the_field(client: FlaskClient) -
     assert only_case().speak_up_again is None
 
 
+CLOSING_QUESTIONS = pytest.mark.parametrize(
+    "url, kind, first, second",
+    [
+        (SPEAK_UP_AGAIN, "speak-up-again-answer", "yes", "no"),
+        (CHECK_IN, "detriment-check-in", "no", "yes"),
+    ],
+    ids=["speak up again", "check-in"],
+)
+
+
+def answers_recorded(kind: str) -> list[str | None]:
+    """List the categories of the case's entries of one kind: the answers recorded."""
+    db.session().expire_all()
+    return list(db.session().scalars(select(CaseEvent.category).where(CaseEvent.kind == kind)))
+
+
+@CLOSING_QUESTIONS
+def test_each_closing_question_takes_one_answer_and_turns_a_second_away(
+    client: FlaskClient, url: str, kind: str, first: str, second: str
+) -> None:
+    shown = speak_up(client)
+    guardian_closes(only_case().id, check_in_due=today_in_london())
+    opened(client, shown)
+    assert post_on_case_page(client, url, {"answer": first}).status_code == 302
+    recorded = answers_recorded(kind)
+    again = post_on_case_page(client, url, {"answer": second})
+    assert again.status_code == 302
+    assert "already been answered" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert len(recorded) == 1 and answers_recorded(kind) == recorded
+
+
+@CLOSING_QUESTIONS
+def test_a_closing_question_answered_after_the_time_ran_out_asks_for_the_code_again(
+    client: FlaskClient, url: str, kind: str, first: str, second: str
+) -> None:
+    shown = speak_up(client)
+    guardian_closes(only_case().id, check_in_due=today_in_london())
+    opened(client, shown)
+    with client.session_transaction() as session:
+        session[views.CASE_UNTIL_KEY] = utcnow().timestamp() - 1
+    response = post_on_case_page(client, url, {"answer": first})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter your case reference and access code to open it again" in html
+    assert answers_recorded(kind) == []
+
+
 def test_the_detriment_check_in_is_asked_once_it_is_due(client: FlaskClient) -> None:
     shown = speak_up(client)
     guardian_closes(only_case().id, check_in_due=today_in_london() + timedelta(days=1))

@@ -147,10 +147,9 @@ class Bench:
         self.progress(f"seeding {cases:,} cases")
         self.time_operation(f"seed {cases:,} cases", "demo", "seed", "--cases", str(cases))
         self.time_operation("command start-up (db upgrade, nothing to do)", "db", "upgrade")
-        board = create_account(self.environment, "bench.board@trust.nhs.example", "board")
         guardian = create_account(self.environment, "bench.lead@trust.nhs.example", "lead-guardian")
         reference = give_a_case_a_long_timeline(app_for(self.environment))
-        self.measure_pages(reference, guardian, board)
+        self.measure_pages(reference, guardian)
         self.measure_operations()
         self.progress(
             f"timing {self.arguments.submissions} submissions with and without encryption"
@@ -176,7 +175,7 @@ class Bench:
             cwd=REPOSITORY_ROOT,
         )
 
-    def measure_pages(self, reference: str, guardian: StaffAccount, board: StaffAccount) -> None:
+    def measure_pages(self, reference: str, guardian: StaffAccount) -> None:
         """Serve the app and both baselines at once; press each page in turn with them."""
         baseline_scenario = baseline_scenarios(reference)
         with ExitStack() as stack:
@@ -192,7 +191,6 @@ class Bench:
                 case_reference=reference,
                 quarter=self.quarter,
                 guardian_cookies=self.signed_in(servers[APP].port, guardian),
-                board_cookies=self.signed_in(servers[APP].port, board),
             )
             for scenario in page_scenarios(context):
                 self.measure_page(Target(servers[APP].port, scenario), baselines)

@@ -327,8 +327,9 @@ def next_reply_due(case: Case) -> date | None:
         return None
     if case.acknowledged_on is None:
         return case.acknowledge_due_on
-    if case.first_feedback_on is None:
+    if case.first_feedback_on is None and case.feedback_not_possible_on is None:
         return case.first_feedback_due_on
+    # the first feedback's step is over, given or found not possible: the next one is due
     return case.substantive_feedback_due_on
 
 

@@ -668,12 +668,13 @@ def test_the_detriment_check_in_is_asked_once_it_is_due(client: FlaskClient) -> 
 
 
 @pytest.mark.parametrize(
-    "acknowledged, first_feedback, status, expected",
+    "acknowledged, first_feedback, not_possible, status, expected",
     [
-        (False, False, "new", "acknowledge_due_on"),
-        (True, False, "in-progress", "first_feedback_due_on"),
-        (True, True, "in-progress", "substantive_feedback_due_on"),
-        (True, True, "closed", None),
+        (False, False, False, "new", "acknowledge_due_on"),
+        (True, False, False, "in-progress", "first_feedback_due_on"),
+        (True, False, True, "in-progress", "substantive_feedback_due_on"),
+        (True, True, False, "in-progress", "substantive_feedback_due_on"),
+        (True, True, False, "closed", None),
     ],
 )
 def test_the_next_reply_date_follows_the_feedback_loop(
@@ -681,6 +682,7 @@ def test_the_next_reply_date_follows_the_feedback_loop(
     make_case: Any,
     acknowledged: bool,
     first_feedback: bool,
+    not_possible: bool,
     status: str,
     expected: str | None,
 ) -> None:
@@ -688,6 +690,7 @@ def test_the_next_reply_date_follows_the_feedback_loop(
         status=status,
         acknowledged_on=date(2026, 9, 15) if acknowledged else None,
         first_feedback_on=date(2026, 9, 18) if first_feedback else None,
+        feedback_not_possible_on=date(2026, 9, 18) if not_possible else None,
     )
     assert next_reply_due(case) == (getattr(case, expected) if expected else None)
 

@@ -141,9 +141,17 @@ def read_or_create_secret(instance_path: Path, file_name: str) -> str:
     path = instance_path / file_name
     if path.exists():
         return path.read_text().strip()
-    value = secrets.token_urlsafe(48)
-    write_private_file(path, value + "\n")
-    return value
+    # Workers starting together on a new folder race here: each writes a whole file aside and
+    # links it into place, so the first link wins and the others read the winner's secret.
+    draft = instance_path / f".{file_name}.{secrets.token_hex(8)}"
+    write_private_file(draft, secrets.token_urlsafe(48) + "\n")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
 
 
 def write_private_file(path: Path, text: str) -> None:

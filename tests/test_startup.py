@@ -198,3 +198,19 @@ def test_scripts_run_without_a_port_number_says_how_to_give_one(arguments: list[
     assert result.returncode == 2
     assert "--port needs a port number, e.g. --port 8080" in result.stderr
     assert "unbound variable" not in result.stderr
+
+
+def _secret_from_a_new_process(folder: str) -> str:
+    from fts_app.config import read_or_create_secret
+
+    return read_or_create_secret(Path(folder), "secret_key")
+
+
+def test_workers_starting_together_on_a_new_folder_share_one_secret(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        secrets_read = list(pool.map(_secret_from_a_new_process, [str(tmp_path)] * 32))
+    assert len(set(secrets_read)) == 1
+    assert secrets_read[0] == (tmp_path / "secret_key").read_text().strip()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["secret_key"]

@@ -141,17 +141,22 @@ def read_or_create_secret(instance_path: Path, file_name: str) -> str:
     path = instance_path / file_name
     if path.exists():
         return path.read_text().strip()
+    write_private_file_once(path, secrets.token_urlsafe(48) + "\n")
+    return path.read_text().strip()
+
+
+def write_private_file_once(path: Path, text: str) -> None:
+    """Create a private file unless another process already has; either way it is whole."""
     # Workers starting together on a new folder race here: each writes a whole file aside and
-    # links it into place, so the first link wins and the others read the winner's secret.
-    draft = instance_path / f".{file_name}.{secrets.token_hex(8)}"
-    write_private_file(draft, secrets.token_urlsafe(48) + "\n")
+    # links it into place, so the first link wins and the others read the winner's file.
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    write_private_file(draft, text)
     try:
         os.link(draft, path)
     except FileExistsError:
         pass
     finally:
         draft.unlink()
-    return path.read_text().strip()
 
 
 def write_private_file(path: Path, text: str) -> None:

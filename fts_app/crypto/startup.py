@@ -13,7 +13,7 @@ from fts_app.config import (
     MASTER_KEY_FILE,
     ConfigurationError,
     parse_master_keys,
-    write_private_file,
+    write_private_file_once,
 )
 from fts_app.crypto.keyring import Keyring, generate_master_key
 from fts_app.crypto.models import CaseKey
@@ -28,7 +28,7 @@ def load_keyring(configured: str | None, instance_path: Path, engine: Engine) ->
         keys = parse_master_keys(key_file.read_text(), str(key_file))
     else:
         _refuse_new_key_over_existing_data(engine)
-        write_private_file(key_file, generate_master_key() + "\n")
+        write_private_file_once(key_file, generate_master_key() + "\n")
         keys = parse_master_keys(key_file.read_text(), str(key_file))
     keyring = Keyring(keys)
     _check_keys_open_existing_data(keyring, engine)

@@ -21,6 +21,8 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from fts_app import create_app, db
 from fts_app.auth import passwords
@@ -32,6 +34,9 @@ from fts_app.cases.models import Case
 from fts_app.cases.services import NewConcern, open_case
 from fts_app.core.cli import upgrade_database
 from fts_app.crypto.keyring import generate_master_key
+
+#: axe's per-page report, gathered from every pytest-xdist worker
+pytest_plugins = ["tests.browser.axe_report"]
 
 POSTGRES_URL = os.environ.get("FTS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -66,18 +71,44 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def worker_postgres_url(base_url: str) -> str:
+    """Give each pytest-xdist worker a database of its own beside FTS_TEST_POSTGRES_URL's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base_url
+    base = make_url(base_url)
+    name = f"{base.database}_{worker}"
+    server = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        for attempt in range(20):
+            if exists:
+                break
+            try:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+                break
+            except OperationalError:
+                # two workers copying template1 at once: the second waits its turn
+                time.sleep(0.25 * (attempt + 1))
+    server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> str | None:
-    """Recreate the PostgreSQL schema from the migrations once per run."""
+    """Recreate the PostgreSQL schema from the migrations once per run (per worker)."""
     if not POSTGRES_URL:
         return None
-    engine = create_engine(POSTGRES_URL)
+    url = worker_postgres_url(POSTGRES_URL)
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    upgrade_database(POSTGRES_URL)
-    return POSTGRES_URL
+    upgrade_database(url)
+    return url
 
 
 def empty_postgres(url: str) -> None:

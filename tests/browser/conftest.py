@@ -2,7 +2,7 @@
 
 Without /usr/bin/chromium the journeys are skipped, unless FTS_REQUIRE_BROWSER=1 (CI), where
 they fail instead. axe's findings for every page are printed at the end of the run and written
-to test-artifacts/axe-report.md.
+to test-artifacts/axe-report.md (tests/browser/axe_report.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.browser.checks import ARTIFACTS, DESKTOP, PageChecks, PageResult, write_report
+from tests.browser.axe_report import AXE_RESULTS
+from tests.browser.checks import ARTIFACTS, DESKTOP, PageChecks
 from tests.browser.server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,25 +29,13 @@ CHROMIUM_ARGUMENTS = [
 ]
 #: generous for a loaded 2-core machine, yet a broken page fails in seconds, not minutes
 TIMEOUT_MS = 15_000
-AXE_RESULTS = pytest.StashKey[list[PageResult]]()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Start an empty list for axe's findings."""
-    config.stash[AXE_RESULTS] = []
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print one line per page checked by axe and write the table as Markdown."""
-    results = terminalreporter.config.stash.get(AXE_RESULTS, [])
-    if not results:
-        return
-    terminalreporter.section("axe (WCAG 2.2 AA) per page")
-    for result in results:
-        terminalreporter.write_line(f"[{result.journey}] {result.summary()}")
-    report = ARTIFACTS / "axe-report.md"
-    write_report(results, report)
-    terminalreporter.write_line(f"Table written to {report}")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each journey module on one pytest-xdist worker, so it starts one live server."""
+    for item in items:
+        if item.path.parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 def require_chromium() -> None:

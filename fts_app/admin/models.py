@@ -11,7 +11,7 @@ SETTINGS_ROW_ID = 1
 
 
 class OrganisationSettings(Base):
-    """The one row of trust-wide settings; defaults follow domain.md."""
+    """The one row of trust-wide settings; defaults follow docs/domain.md."""
 
     __tablename__ = "organisation_settings"
 

@@ -27,7 +27,7 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "substantive_feedback_months": (1, 12),
     "detriment_check_in_months": (1, 24),
     "retention_years": (1, 30),
-    #: 8 hides counts from 1 to 7, as NHS Digital does for sub-national figures (domain.md)
+    #: 8 hides counts from 1 to 7, as NHS Digital does for sub-national figures (docs/domain.md)
     "suppression_threshold": (3, 8),
     "national_return_due_days": (1, 90),
 }

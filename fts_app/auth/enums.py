@@ -1,4 +1,4 @@
-"""Staff roles (interfaces.md): the stored value is the name operators type."""
+"""Staff roles (README "Commands"): the stored value is the name operators type."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The case vocabulary (domain.md): single source for forms, validation, reports and returns."""
+"""The case vocabulary (docs/domain.md): one source for forms, validation, reports, returns."""
 
 from __future__ import annotations
 

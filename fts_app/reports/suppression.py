@@ -3,7 +3,7 @@
 What the reader is told (suppression_note in board.py says the same in plain words):
 
 - A count from 1 to threshold - 1 is never published. The threshold is 5 unless the trust chooses
-  another from 3 to 8, so at most the counts 1 to 7 are hidden (domain.md "Small numbers").
+  another from 3 to 8, so at most the counts 1 to 7 are hidden (docs/domain.md, "small numbers").
 - Some larger counts are hidden as well (secondary suppression), so that a small count cannot be
   worked out from a total. Every hidden count reads the same, "not shown", whatever its size, so a
   reader cannot tell a small count from a large one hidden to protect it. Separate wordings leak:

@@ -87,7 +87,7 @@ def test_each_threshold_is_offered_as_the_counts_it_hides(admin_client: FlaskCli
     assert checked_threshold(page) == "5"
 
 
-def test_counts_up_to_7_can_be_hidden_as_domain_md_allows(
+def test_counts_up_to_7_can_be_hidden_as_nhs_digital_does(
     admin_client: FlaskClient, admin: User
 ) -> None:
     response = save(admin_client, suppression_threshold="8")

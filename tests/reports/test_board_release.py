@@ -1,7 +1,7 @@
 """Board members see released reports only, and later reports repeat what was released.
 
 A draft changes as cases are recorded, so a board member comparing one day's draft with the
-next could single out a case; the lead guardian's release is the sign-off (domain.md).
+next could single out a case; the lead guardian's release is the sign-off (docs/domain.md).
 """
 
 import re

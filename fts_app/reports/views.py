@@ -9,6 +9,14 @@ from flask_login import current_user
 from fts_app import db
 from fts_app.auth.access import roles_required
 from fts_app.auth.enums import Role
+from fts_app.quarters import (
+    Quarter,
+    QuarterError,
+    check_started,
+    latest_complete_quarter,
+    parse_quarter,
+    recent_quarters,
+)
 from fts_app.reports import bp
 from fts_app.reports.board import (
     NOT_WRITTEN,
@@ -26,14 +34,6 @@ from fts_app.reports.national_return import (
     national_return_csv,
 )
 from fts_app.reports.pdf import render_board_pdf
-from fts_app.reports.quarters import (
-    Quarter,
-    QuarterError,
-    check_started,
-    latest_complete_quarter,
-    parse_quarter,
-    recent_quarters,
-)
 from fts_app.reports.services import (
     LoadedReport,
     ReportError,

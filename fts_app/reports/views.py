@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -17,7 +17,6 @@ from fts_app.quarters import (
     parse_quarter,
     recent_quarters,
 )
-from fts_app.reports import bp
 from fts_app.reports.board import (
     NOT_WRITTEN,
     SPC_NOTE,
@@ -49,6 +48,8 @@ from fts_app.reports.services import (
     save_narrative,
 )
 from fts_app.timeutil import today_in_london
+
+bp = Blueprint("reports", "fts_app.reports")
 
 BOARD_READERS = (Role.BOARD, Role.GUARDIAN, Role.LEAD_GUARDIAN)
 GUARDIANS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)

@@ -38,7 +38,7 @@ from benchmarks.report import (
 from benchmarks.scenarios import PageContext, baseline_scenarios, page_scenarios
 from benchmarks.server import RunningServer, serve
 from fts_app.config import REPOSITORY_ROOT
-from fts_app.reports.quarters import latest_complete_quarter
+from fts_app.quarters import latest_complete_quarter
 from fts_app.timeutil import today_in_london
 
 BASELINE_APPS = {

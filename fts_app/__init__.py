@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(instance_path, config)
     app = Flask(__name__, instance_path=str(instance_path), template_folder=None)
     _apply_settings(app, settings, instance_path)
+    _load_features()
     _connect_database(app)
     app.extensions["fts_keyring"] = load_keyring(
         settings.get("MASTER_KEYS"), instance_path, app.extensions["fts_engine"]
@@ -72,6 +73,14 @@ def _apply_settings(app: Flask, settings: dict[str, Any], instance_path: Path) -
     app.config["REMEMBER_COOKIE_DURATION"] = 0
     if https:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+
+def _load_features() -> None:
+    # Every model, so code walking the metadata (retention, backups) sees every table, and every
+    # entry a feature registers with the kernel (fts_app/registry.py) before start-up reads them.
+    import fts_app.auth.sealed_secrets
+    import fts_app.backup.cli
+    import fts_app.models  # noqa: F401
 
 
 def _connect_database(app: Flask) -> None:

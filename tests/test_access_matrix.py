@@ -18,7 +18,7 @@ from fts_app.admin.models import Directorate
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases.models import Case
-from fts_app.reports.quarters import parse_quarter
+from fts_app.quarters import parse_quarter
 from fts_app.reports.services import release_report
 from tests.conftest import csrf_token_from, sign_in
 

@@ -14,12 +14,12 @@ from fts_app import db
 from fts_app.auth.enums import Role
 from fts_app.auth.services import create_user, totp_secret
 from fts_app.backup.services import create_backup
+from fts_app.cases.access_codes import new_hashed_access_code
 from fts_app.cases.enums import ConfidentialityLevel, Element, EventKind, Route
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import NewConcern, open_case
 from fts_app.config import parse_master_keys
 from fts_app.crypto.services import data_key_for
-from fts_app.speakup.services import new_hashed_access_code
 from tests.test_encryption_at_rest import FREE_TEXT_FIELDS, canary, raw_database_bytes
 
 PASSWORD = "scan-me-if-you-can-4471"

@@ -1,7 +1,5 @@
-"""The admin feature: its blueprint; the routes are in views.py."""
+"""The admin feature: its blueprint, defined with its routes in views.py."""
 
-from flask import Blueprint
+from fts_app.admin.views import bp
 
-bp = Blueprint("admin", __name__)
-
-from fts_app.admin import views  # noqa: E402, F401  (registers the routes on bp)
+__all__ = ["bp"]

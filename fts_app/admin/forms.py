@@ -9,10 +9,10 @@ from wtforms import IntegerField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from fts_app.admin.models import DEFAULT_SUPPRESSION_THRESHOLD
 from fts_app.admin.services import SETTING_RANGES
 from fts_app.auth.enums import Role
 from fts_app.auth.services import MIN_PASSWORD_LENGTH
-from fts_app.reports.suppression import DEFAULT_THRESHOLD
 
 CHOOSE_HIDDEN_COUNTS = "Choose which small counts to hide in board reports"
 #: no setting comes near this; larger typed numbers are refused before any range check
@@ -57,7 +57,7 @@ def _threshold_choices() -> list[SelectChoice]:
         SelectChoice(
             threshold,  # type: ignore[arg-type]  # coerced to int, as the column holds it
             f"Hide counts from 1 to {threshold - 1}"
-            + (" (the default)" if threshold == DEFAULT_THRESHOLD else ""),
+            + (" (the default)" if threshold == DEFAULT_SUPPRESSION_THRESHOLD else ""),
         )
         for threshold in range(lowest, highest + 1)
     ]

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fts_app.db import Base
 
 SETTINGS_ROW_ID = 1
+#: the small-number threshold of board reports until a trust chooses another
+DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
 class OrganisationSettings(Base):
@@ -24,7 +26,9 @@ class OrganisationSettings(Base):
     detriment_check_in_months: Mapped[int] = mapped_column(Integer, default=3)
     retention_years: Mapped[int] = mapped_column(Integer, default=6)
     #: counts from 1 to this minus one are shown as "fewer than N" to board members
-    suppression_threshold: Mapped[int] = mapped_column(Integer, default=5)
+    suppression_threshold: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_SUPPRESSION_THRESHOLD
+    )
     national_return_due_days: Mapped[int] = mapped_column(Integer, default=30)
 
 

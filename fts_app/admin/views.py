@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fts_app import db
-from fts_app.admin import bp
 from fts_app.admin.forms import DirectorateForm, NewAccountForm, SettingsForm
 from fts_app.admin.services import (
     SETTING_FIELDS,
@@ -33,6 +32,8 @@ from fts_app.auth.access import roles_required
 from fts_app.auth.enums import Role
 from fts_app.auth.forms import show_error
 from fts_app.auth.services import AccountError
+
+bp = Blueprint("admin", "fts_app.admin")
 
 administrators_only = roles_required(Role.ADMIN)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -9,9 +10,12 @@ from flask.cli import with_appcontext
 
 from fts_app import db
 from fts_app.audit.services import HeadMark, missing_since, verify
-from fts_app.backup.services import BackupError, recorded_audit_head
+from fts_app.registry import Registry
 
 audit_cli = click.Group("audit", help="Check the tamper-evident audit trail.")
+#: where a file recorded the trail's head: backups register theirs ("backup"), which raises
+#: click.ClickException with a message when the file cannot be read
+RECORDED_HEADS: Registry[Callable[[Path], HeadMark]] = Registry("reader of recorded audit heads")
 
 
 class HeadMarkParam(click.ParamType):
@@ -52,10 +56,8 @@ def verify_command(heads: tuple[HeadMark, ...], backups: tuple[Path, ...]) -> No
     if not report.intact:
         click.echo(f"Audit trail broken at entry {report.broken_at}: {report.reason}.", err=True)
         raise SystemExit(1)
-    try:
-        earlier = [*heads, *(recorded_audit_head(path) for path in backups)]
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
+    recorded_by_backup = RECORDED_HEADS.get("backup")
+    earlier = [*heads, *(recorded_by_backup(path) for path in backups)]
     for head in earlier:
         problem = missing_since(session, head)
         if problem:

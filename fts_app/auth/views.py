@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Callable
 
 from flask import (
+    Blueprint,
     Request,
     current_app,
     flash,
@@ -21,7 +22,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fts_app import db
-from fts_app.auth import bp
 from fts_app.auth.access import (
     STAFF_ROLES,
     View,
@@ -66,6 +66,8 @@ from fts_app.auth.sessions import (
 )
 from fts_app.auth.two_factor import grouped_for_typing, qr_code_svg
 from fts_app.extensions import limiter, login_manager
+
+bp = Blueprint("auth", "fts_app.auth")
 
 #: where, in the signed cookie, the page asked for before sign-in waits
 AFTER_SIGN_IN = "after_sign_in"

@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from fts_app.backup.services import BackupError, create_backup, restore_backup
+from fts_app.audit.cli import RECORDED_HEADS
+from fts_app.audit.services import HeadMark
+from fts_app.backup.services import (
+    BackupError,
+    create_backup,
+    recorded_audit_head,
+    restore_backup,
+)
 
 backup_cli = click.Group("backup", help="Encrypted, consistent backups of the database.")
 PATH = click.Path(dir_okay=False, path_type=Path)
@@ -47,3 +54,14 @@ def restore_command(path: Path) -> None:
         f"Every staff session was ended ({summary.sessions_ended} still open in the backup): "
         "staff sign in again."
     )
+
+
+def _recorded_head(path: Path) -> HeadMark:
+    """Read the audit head a backup recorded, for `audit verify --backup PATH`."""
+    try:
+        return recorded_audit_head(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
+RECORDED_HEADS.register("backup", _recorded_head)

@@ -1,7 +1,5 @@
-"""The cases feature: its blueprint; the routes are in views.py."""
+"""The cases feature: its blueprint, defined with its routes in views.py."""
 
-from flask import Blueprint
+from fts_app.cases.views import bp
 
-bp = Blueprint("cases", __name__)
-
-from fts_app.cases import views  # noqa: E402, F401  (registers the routes on bp)
+__all__ = ["bp"]

@@ -20,7 +20,6 @@ from fts_app.cases.enums import CaseStatus
 from fts_app.cases.models import Case
 from fts_app.crypto.models import CaseKey
 from fts_app.crypto.services import forget_data_key
-from fts_app.models import Base
 from fts_app.timeutil import today_in_london, utcnow
 
 CIPHERTEXT_SUFFIX = "_ciphertext"
@@ -119,9 +118,10 @@ def _ciphertext_columns(table: Table) -> list[Column]:  # type: ignore[type-arg]
 
 
 def _tables_with_case_content() -> list[Table]:
-    # Found from the models, so content a new feature stores per case is shredded too.
+    # Found from the models (the app factory loads every one), so content a new feature stores
+    # per case is shredded too.
     return [
         table
-        for table in Base.metadata.sorted_tables
+        for table in db.Base.metadata.sorted_tables
         if "case_id" in table.columns and _ciphertext_columns(table)
     ]

@@ -19,6 +19,7 @@ from fts_app import db
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.auth.models import User
+from fts_app.cases import access_codes
 from fts_app.cases.access import (
     Viewer,
     find_visible_case,
@@ -182,7 +183,7 @@ FEEDBACK_KINDS = (EventKind.FEEDBACK.value, EventKind.FEEDBACK_NOT_POSSIBLE.valu
 def log_concern(actor: Viewer, concern: NewConcern, *, give_access_code: bool) -> LoggedConcern:
     """Record a concern that reached a guardian by any route, assigned to that guardian."""
     # hashed first: the write transaction holds the database's write lock, so keep it short
-    code, code_hash = _new_hashed_code() if give_access_code else (None, None)
+    code, code_hash = access_codes.new_hashed_access_code() if give_access_code else (None, None)
     with db.write_transaction() as session:
         case = open_case(session, concern, actor_id=actor.id)
         if code_hash is not None:
@@ -193,7 +194,7 @@ def log_concern(actor: Viewer, concern: NewConcern, *, give_access_code: bool) -
 def give_access_code(reference: str, actor: Viewer) -> str:
     """Give the person a new access code for the portal; any earlier code stops working."""
     # hashed first: the write transaction holds the database's write lock, so keep it short
-    code, code_hash = _new_hashed_code()
+    code, code_hash = access_codes.new_hashed_access_code()
     with db.write_transaction() as session:
         case = find_visible_case(session, reference, actor)
         blocker = access_code_blocker(case, actor)
@@ -214,13 +215,6 @@ def access_code_blocker(case: Case, actor: Viewer) -> str | None:
     if not (is_lead_guardian(actor) or is_assigned_to(case, actor)):
         return "Only the case's assigned guardian or the lead guardian can give an access code."
     return None
-
-
-def _new_hashed_code() -> tuple[str, str]:
-    # imported here: the portal's services build on this module, so a top-level import would loop
-    from fts_app.speakup.services import new_hashed_access_code
-
-    return new_hashed_access_code()
 
 
 def _issue_code(session: Session, case: Case, actor: Viewer, code_hash: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -18,7 +18,7 @@ from fts_app import db, errors
 from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
 from fts_app.auth.enums import Role
-from fts_app.cases import bp, services
+from fts_app.cases import services
 from fts_app.cases.access import (
     CaseNotVisible,
     get_visible_case_or_404,
@@ -74,6 +74,8 @@ from fts_app.cases.timeline import (
     timeline,
 )
 from fts_app.timeutil import as_london, today_in_london
+
+bp = Blueprint("cases", "fts_app.cases")
 
 CASEWORKERS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)
 

@@ -1,7 +1,5 @@
-"""Pages that belong to no feature: the start page and the health check."""
+"""Pages that belong to no feature: the start page and the health check (in views.py)."""
 
-from flask import Blueprint
+from fts_app.core.views import bp
 
-bp = Blueprint("core", __name__)
-
-from fts_app.core import views  # noqa: E402, F401  (registers the routes on bp)
+__all__ = ["bp"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from fts_app import db
-from fts_app.core import bp
+
+bp = Blueprint("core", "fts_app.core")
 
 
 @bp.get("/")

@@ -1,4 +1,4 @@
-"""Master key rotation: re-wrap data keys and two-factor seeds under the current master key.
+"""Master key rotation: re-wrap data keys and master-sealed secrets under the current master key.
 
 Content is never re-encrypted: only the small wrapped keys change. Work is committed in
 batches, so a rotation stopped half-way leaves every key wrapped by either the old or the
@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.services import record
-from fts_app.auth.models import User
-from fts_app.auth.services import set_totp_secret, totp_secret
 from fts_app.crypto.keyring import Keyring
 from fts_app.crypto.models import CaseKey
+from fts_app.crypto.sealed import SEALED_SECRETS
 from fts_app.crypto.services import keyring
 from fts_app.timeutil import utcnow
 
@@ -40,9 +39,9 @@ def rotate_master_key(
     ring = keyring()
     rewrapped, finished = _rewrap_case_keys(ring, batch_size, max_batches)
     with db.write_transaction() as session:
-        resealed = _reseal_totp_secrets(session, ring) if finished else 0
-        remaining = _count_case_keys_under_old_keys(session, ring) + len(
-            _users_with_old_totp_secrets(session, ring)
+        resealed = _reseal_sealed_secrets(session, ring) if finished else 0
+        remaining = _count_case_keys_under_old_keys(session, ring) + sum(
+            kind.count_under_old_keys(session, ring) for kind in SEALED_SECRETS.entries()
         )
         record(
             session,
@@ -99,21 +98,8 @@ def _rewrap_case_key_batch(
     return len(rows), rows[-1].case_id
 
 
-def _users_with_old_totp_secrets(session: Session, ring: Keyring) -> list[User]:
-    users = session.scalars(select(User).where(User.totp_secret_ciphertext.is_not(None)))
-    return [
-        user
-        for user in users
-        if (sealed := user.totp_secret_ciphertext) is not None
-        and Keyring.wrapped_by(sealed) != ring.current_key_id
-    ]
-
-
-def _reseal_totp_secrets(session: Session, ring: Keyring) -> int:
-    users = _users_with_old_totp_secrets(session, ring)
-    for user in users:
-        set_totp_secret(user, totp_secret(user) or "")
-    return len(users)
+def _reseal_sealed_secrets(session: Session, ring: Keyring) -> int:
+    return sum(kind.reseal_under_current_key(session, ring) for kind in SEALED_SECRETS.entries())
 
 
 def _count_case_keys_under_old_keys(session: Session, ring: Keyring) -> int:

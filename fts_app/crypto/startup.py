@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
-from fts_app.auth.models import User
 from fts_app.config import (
     MASTER_KEY_FILE,
     ConfigurationError,
@@ -17,6 +15,7 @@ from fts_app.config import (
 )
 from fts_app.crypto.keyring import Keyring, generate_master_key
 from fts_app.crypto.models import CaseKey
+from fts_app.crypto.sealed import SEALED_SECRETS
 
 
 def load_keyring(configured: str | None, instance_path: Path, engine: Engine) -> Keyring:
@@ -37,17 +36,16 @@ def load_keyring(configured: str | None, instance_path: Path, engine: Engine) ->
 
 def _what_each_key_protects(engine: Engine) -> dict[str, str]:
     """Describe, for each master key id in use, the existing data only that key opens."""
-    cases = _case_key_counts(engine)
-    seeds = _two_factor_secret_counts(engine)
-    described = {}
-    for key_id in sorted(cases.keys() | seeds.keys()):
-        parts = []
-        if cases.get(key_id):
-            parts.append(f"{cases[key_id]} case(s)")
-        if seeds.get(key_id):
-            parts.append(f"{seeds[key_id]} two-factor secret(s)")
-        described[key_id] = " and ".join(parts)
-    return described
+    counted = [("case(s)", _case_key_counts(engine))] + [
+        (kind.what, kind.count_by_master_key(engine)) for kind in SEALED_SECRETS.entries()
+    ]
+    key_ids = sorted(set().union(*(counts.keys() for _, counts in counted)))
+    return {
+        key_id: " and ".join(
+            f"{counts[key_id]} {what}" for what, counts in counted if counts.get(key_id)
+        )
+        for key_id in key_ids
+    }
 
 
 def _case_key_counts(engine: Engine) -> dict[str, int]:
@@ -58,18 +56,6 @@ def _case_key_counts(engine: Engine) -> dict[str, int]:
             select(CaseKey.master_key_id, func.count()).group_by(CaseKey.master_key_id)
         )
         return {key_id: count for key_id, count in rows}
-
-
-def _two_factor_secret_counts(engine: Engine) -> dict[str, int]:
-    # The sealing key is named only in each ciphertext's header, so read them all: one per
-    # staff account, a few hundred at most.
-    if not inspect(engine).has_table(User.__tablename__):
-        return {}
-    with engine.connect() as connection:
-        sealed_secrets = connection.scalars(
-            select(User.totp_secret_ciphertext).where(User.totp_secret_ciphertext.is_not(None))
-        )
-        return dict(Counter(Keyring.wrapped_by(sealed).hex() for sealed in sealed_secrets))
 
 
 def _refuse_new_key_over_existing_data(engine: Engine) -> None:

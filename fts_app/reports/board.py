@@ -35,6 +35,7 @@ from fts_app.admin.services import get_settings
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case
 from fts_app.choices import Choice
+from fts_app.quarters import Quarter, financial_quarter
 from fts_app.reports import queries
 from fts_app.reports.charts import (
     ChartTableRow,
@@ -43,7 +44,6 @@ from fts_app.reports.charts import (
     format_number,
     render_xmr_svg,
 )
-from fts_app.reports.quarters import Quarter, financial_quarter
 from fts_app.reports.spc import HigherIs, xmr
 from fts_app.reports.suppression import (
     Cell,

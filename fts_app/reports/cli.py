@@ -6,12 +6,12 @@ import click
 from flask.cli import with_appcontext
 
 from fts_app import db
+from fts_app.quarters import QuarterError, check_started, parse_quarter
 from fts_app.reports.national_return import (
     build_national_return,
     check_for_gaps,
     national_return_csv,
 )
-from fts_app.reports.quarters import QuarterError, check_started, parse_quarter
 from fts_app.reports.services import national_return_timing
 from fts_app.timeutil import today_in_london
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from fts_app.cases.access import Viewer
 from fts_app.cases.enums import Element, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case
+from fts_app.quarters import Quarter
 from fts_app.reports import queries
 from fts_app.reports.csv_export import csv_text
-from fts_app.reports.quarters import Quarter
 
 HEADER = ("measure", "value")
 

@@ -21,7 +21,7 @@ from fts_app.admin.models import Directorate
 from fts_app.cases.access import Viewer, visibility
 from fts_app.cases.enums import ConfidentialityLevel, WorkerGroup
 from fts_app.cases.models import Case, CaseElement
-from fts_app.reports.quarters import Quarter
+from fts_app.quarters import Quarter
 from fts_app.speakup.models import EqualityResponse
 
 DateColumn = InstrumentedAttribute[date | None] | InstrumentedAttribute[date]

@@ -63,11 +63,12 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from fts_app.admin.models import DEFAULT_SUPPRESSION_THRESHOLD
 from fts_app.choices import Choice
 
 MIN_THRESHOLD = 3
 MAX_THRESHOLD = 8
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = DEFAULT_SUPPRESSION_THRESHOLD
 TOTAL_LABEL = "Total"
 #: how every hidden count reads, small or not: a reader must not be able to tell which is which
 WITHHELD = "not shown"

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fts_app import db
 from fts_app.auth.access import roles_required
 from fts_app.auth.enums import Role
-from fts_app.reports import bp
+from fts_app.quarters import (
+    Quarter,
+    QuarterError,
+    check_started,
+    latest_complete_quarter,
+    parse_quarter,
+    recent_quarters,
+)
 from fts_app.reports.board import (
     NOT_WRITTEN,
     SPC_NOTE,
@@ -26,14 +33,6 @@ from fts_app.reports.national_return import (
     national_return_csv,
 )
 from fts_app.reports.pdf import render_board_pdf
-from fts_app.reports.quarters import (
-    Quarter,
-    QuarterError,
-    check_started,
-    latest_complete_quarter,
-    parse_quarter,
-    recent_quarters,
-)
 from fts_app.reports.services import (
     LoadedReport,
     ReportError,
@@ -49,6 +48,8 @@ from fts_app.reports.services import (
     save_narrative,
 )
 from fts_app.timeutil import today_in_london
+
+bp = Blueprint("reports", "fts_app.reports")
 
 BOARD_READERS = (Role.BOARD, Role.GUARDIAN, Role.LEAD_GUARDIAN)
 GUARDIANS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)

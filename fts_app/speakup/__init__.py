@@ -1,7 +1,5 @@
-"""The speakup feature: its blueprint; the routes are in views.py."""
+"""The speakup feature: its blueprint, defined with its routes in views.py."""
 
-from flask import Blueprint
+from fts_app.speakup.views import bp
 
-bp = Blueprint("speakup", __name__)
-
-from fts_app.speakup import views  # noqa: E402, F401  (registers the routes on bp)
+__all__ = ["bp"]

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from fts_app.cases.access_codes import is_access_code
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
 from fts_app.cases.services import NewConcern
 from fts_app.choices import Choice
@@ -29,7 +30,7 @@ from fts_app.speakup.enums import (
     Sex,
     SexualOrientation,
 )
-from fts_app.speakup.services import EqualityAnswers, is_access_code, is_reference
+from fts_app.speakup.services import EqualityAnswers, is_reference
 from fts_app.timeutil import today_in_london
 
 LONG_TEXT = 10_000

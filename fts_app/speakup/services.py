@@ -19,6 +19,11 @@ from fts_app.admin.models import Directorate
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.auth.passwords import access_code_needs_rehash, hash_access_code, secret_matches
+from fts_app.cases.access_codes import (
+    new_access_code,
+    new_hashed_access_code,
+    normalise_access_code,
+)
 from fts_app.cases.enums import (
     CaseStatus,
     CheckInResult,
@@ -30,7 +35,7 @@ from fts_app.cases.enums import (
 )
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import NewConcern, open_case
-from fts_app.reports.quarters import financial_quarter
+from fts_app.quarters import financial_quarter
 from fts_app.speakup import throttle
 from fts_app.speakup.enums import (
     AgeBand,
@@ -44,9 +49,6 @@ from fts_app.speakup.enums import (
 from fts_app.speakup.models import EqualityResponse
 from fts_app.timeutil import today_in_london, utcnow
 
-ACCESS_CODE_GROUPS = 5
-ACCESS_CODE_GROUP_LENGTH = 4
-ACCESS_CODE_DIGITS = ACCESS_CODE_GROUPS * ACCESS_CODE_GROUP_LENGTH
 REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,6}\Z")
 #: equality rows get random ids so their order says nothing about which case came when
 EQUALITY_ID_RANGE = 2**31 - 1
@@ -78,41 +80,14 @@ class QuestionNotOpen(Exception):
     """The question cannot be answered now: not asked yet, or already answered."""
 
 
-def new_access_code() -> str:
-    """Return 20 random digits in groups of 4: about 66 bits, easy to copy down."""
-    digits = "".join(secrets.choice("0123456789") for _ in range(ACCESS_CODE_DIGITS))
-    groups = [
-        digits[start : start + ACCESS_CODE_GROUP_LENGTH]
-        for start in range(0, ACCESS_CODE_DIGITS, ACCESS_CODE_GROUP_LENGTH)
-    ]
-    return " ".join(groups)
-
-
-def normalise_access_code(typed: str) -> str:
-    """Keep only the digits, so spaces, dashes or none at all are all accepted."""
-    return "".join(character for character in typed if character in "0123456789")
-
-
 def normalise_reference(typed: str) -> str:
     """Return a typed case reference in capitals with no spaces, as references are stored."""
     return "".join(typed.split()).upper()
 
 
-def is_access_code(typed: str) -> bool:
-    """Tell whether text has the shape of an access code (it may still be the wrong one)."""
-    return len(normalise_access_code(typed)) == ACCESS_CODE_DIGITS
-
-
 def is_reference(typed: str) -> bool:
     """Tell whether text has the shape of a case reference (it may still be unknown)."""
     return bool(REFERENCE_FORMAT.match(normalise_reference(typed)))
-
-
-def new_hashed_access_code() -> tuple[str, str]:
-    """Return a new access code and its slow hash, to compute before any write lock is taken."""
-    code = new_access_code()
-    # shown once: we keep only a slow salted hash
-    return code, hash_access_code(normalise_access_code(code))
 
 
 def active_directorates() -> list[tuple[str, str]]:

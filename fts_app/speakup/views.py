@@ -12,13 +12,13 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from fts_app.auth.access import public
 from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, WorkerGroup
 from fts_app.extensions import csrf
-from fts_app.speakup import bp, enums
+from fts_app.speakup import enums
 from fts_app.speakup.forms import (
     CheckInForm,
     ConcernForm,
@@ -44,6 +44,8 @@ from fts_app.speakup.services import (
     submit_concern,
 )
 from fts_app.timeutil import as_london, utcnow
+
+bp = Blueprint("speakup", "fts_app.speakup")
 
 CASE_KEY = "speakup_case_id"
 CODE_KEY = "speakup_code_fingerprint"

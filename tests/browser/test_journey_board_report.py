@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from fts_app.reports.quarters import latest_complete_quarter
+from fts_app.quarters import latest_complete_quarter
 from fts_app.timeutil import today_in_london
 from tests.browser.checks import PageChecks
 from tests.browser.people import KeyboardUser, MouseUser

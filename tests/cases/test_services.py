@@ -17,8 +17,9 @@ from fts_app.audit.models import AuditEvent
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.passwords import secret_matches
-from fts_app.cases import services
+from fts_app.cases import access_codes, services
 from fts_app.cases.access import CaseNotVisible
+from fts_app.cases.access_codes import normalise_access_code
 from fts_app.cases.enums import (
     CaseStatus,
     CheckInResult,
@@ -33,8 +34,6 @@ from fts_app.cases.enums import (
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import CaseActionRefused, NewConcern
 from fts_app.cases.timeline import audit_history, timeline
-from fts_app.speakup import services as speakup_services
-from fts_app.speakup.services import normalise_access_code
 
 from .conftest import audit_actions, event_kinds, reload
 
@@ -476,7 +475,7 @@ def test_who_may_give_an_access_code(
     refusal: str | None,
 ) -> None:
     holder = None if asker == "guardian seeing the queue" else other_guardian
-    earlier_hash = speakup_services.new_hashed_access_code()[1] if has_code else None
+    earlier_hash = access_codes.new_hashed_access_code()[1] if has_code else None
     case = make_case(
         confidentiality=confidentiality,
         actor_id=holder.id if holder else None,
@@ -517,7 +516,7 @@ def test_an_access_code_is_hashed_before_the_write_lock_is_taken(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     steps: list[str] = []
-    new_hashed_access_code = speakup_services.new_hashed_access_code
+    new_hashed_access_code = access_codes.new_hashed_access_code
     write_transaction = db.write_transaction
 
     def hashing() -> tuple[str, str]:
@@ -531,7 +530,7 @@ def test_an_access_code_is_hashed_before_the_write_lock_is_taken(
             yield session
         steps.append("unlock")
 
-    monkeypatch.setattr(speakup_services, "new_hashed_access_code", hashing)
+    monkeypatch.setattr(access_codes, "new_hashed_access_code", hashing)
     monkeypatch.setattr(db, "write_transaction", locking)
     give_code(case, guardian)
     assert steps == ["hash", "lock", "unlock"]

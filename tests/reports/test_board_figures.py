@@ -17,6 +17,7 @@ from fts_app.admin.models import Directorate
 from fts_app.admin.services import get_settings
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case
+from fts_app.quarters import Quarter
 from fts_app.reports.board import (
     BoardReport,
     Figure,
@@ -25,7 +26,6 @@ from fts_app.reports.board import (
     StepTiming,
     build_board_report,
 )
-from fts_app.reports.quarters import Quarter
 from fts_app.speakup.models import EqualityResponse
 
 QUARTER = Quarter(2026, 2)

@@ -5,9 +5,9 @@ from datetime import date
 from flask import Flask
 
 from fts_app import db
+from fts_app.quarters import Quarter
 from fts_app.reports.board import Narrative, build_board_report
 from fts_app.reports.pdf import build_board_pdf, printable, render_board_pdf
-from fts_app.reports.quarters import Quarter
 from tests.reports.published import pdf_strings
 
 QUARTER = Quarter(2026, 2)

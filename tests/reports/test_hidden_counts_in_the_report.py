@@ -19,6 +19,7 @@ from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases.enums import Element
 from fts_app.cases.models import Case
+from fts_app.quarters import latest_complete_quarter
 from fts_app.reports.board import (
     BoardReport,
     Figure,
@@ -28,7 +29,6 @@ from fts_app.reports.board import (
 )
 from fts_app.reports.csv_export import board_csv
 from fts_app.reports.pdf import render_board_pdf
-from fts_app.reports.quarters import latest_complete_quarter
 from fts_app.timeutil import today_in_london
 from tests.conftest import sign_in
 from tests.reports.published import pdf_strings

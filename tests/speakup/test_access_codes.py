@@ -14,7 +14,7 @@ from fts_app.auth.passwords import (
     access_code_needs_rehash,
     secret_matches,
 )
-from fts_app.speakup.services import (
+from fts_app.cases.access_codes import (
     new_access_code,
     new_hashed_access_code,
     normalise_access_code,

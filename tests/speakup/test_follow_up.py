@@ -17,10 +17,12 @@ from sqlalchemy import select, update
 from fts_app import db
 from fts_app.audit.models import AuditEvent
 from fts_app.auth.passwords import access_code_needs_rehash, secret_matches
+from fts_app.cases import access_codes
+from fts_app.cases.access_codes import normalise_access_code
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.speakup import services, throttle, views
 from fts_app.speakup.models import FollowUpThrottle
-from fts_app.speakup.services import next_reply_due, normalise_access_code
+from fts_app.speakup.services import next_reply_due
 from fts_app.timeutil import naive_utc, today_in_london, utcnow
 from tests.conftest import csrf_token_from
 from tests.speakup.portal import (
@@ -345,7 +347,7 @@ def test_a_code_given_while_the_old_one_is_rehashed_is_not_overwritten(
     shown = speak_up(client)
     case_id = only_case().id
     give_code_hash(case_id, hash_with_older_settings(shown.code))
-    _, guardians_hash = services.new_hashed_access_code()
+    _, guardians_hash = access_codes.new_hashed_access_code()
     real_hash = services.hash_access_code
 
     def guardian_gives_a_new_code_meanwhile(code: str) -> str:
@@ -406,7 +408,7 @@ def test_a_new_access_code_ends_a_case_opened_with_the_old_one(
     shown = speak_up(client)
     guardian_closes(only_case().id, check_in_due=today_in_london())
     token = csrf_token_from(opened(client, shown))
-    new_code, new_hash = services.new_hashed_access_code()
+    new_code, new_hash = access_codes.new_hashed_access_code()
     give_code_hash(only_case().id, new_hash)
     if answers is None:
         response = client.get(url)

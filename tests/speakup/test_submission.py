@@ -15,10 +15,10 @@ from fts_app import db
 from fts_app.admin.models import Directorate
 from fts_app.audit.models import AuditEvent
 from fts_app.auth.passwords import secret_matches
+from fts_app.cases.access_codes import normalise_access_code
 from fts_app.cases.models import CaseEvent
 from fts_app.speakup.enums import AgeBand, Disability, Ethnicity, Religion, Sex, SexualOrientation
 from fts_app.speakup.models import EqualityResponse
-from fts_app.speakup.services import normalise_access_code
 from fts_app.timeutil import today_in_london
 from tests.conftest import csrf_token_from
 from tests.speakup.portal import (

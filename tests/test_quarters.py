@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from fts_app.reports.quarters import (
+from fts_app.quarters import (
     Quarter,
     QuarterError,
     check_started,

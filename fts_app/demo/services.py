@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fts_app.admin.models import Directorate
+from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
@@ -121,6 +122,8 @@ def seed_cases(session: Session, count: int, seed: int, guardian_ids: list[int])
     directorate_ids = ensure_directorates(session)
     received_days = sorted(start + timedelta(days=rng.randint(0, span)) for _ in range(count))
     guardians = [session.get_one(User, guardian_id) for guardian_id in guardian_ids]
+    # held, so the services' look-ups of the settings find the loaded row instead of reading it
+    _settings = get_settings(session)
     # one code for the batch, hashed once (hashing is slow on purpose) and never shown
     _code, code_hash = new_hashed_access_code()
     for index, received_on in enumerate(received_days):

@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, String, create_engine, event
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
+from fts_app.choices import Choice
 from fts_app.config import make_sqlite_file_private
 
 NAMING_CONVENTION = {
@@ -31,6 +33,46 @@ class Base(DeclarativeBase):
     """Base of every model; constraint names follow one convention so migrations are stable."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UnknownStoredValue(ValueError):
+    """A column of an enumeration holds, or was handed, a value the enumeration does not name."""
+
+
+class StrEnumType(TypeDecorator[Choice]):
+    """A column holding a member of one enumeration, stored as its value in a plain VARCHAR.
+
+    The schema is the same as a String column's, so reports still group and filter in SQL;
+    rows hand back members, and a value the enumeration does not name fails instead of passing
+    through as a string.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[Choice], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+        self._members = {member.value: member for member in enum}
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        """Store a member (or its value) as its value."""
+        return None if value is None else self._member(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Choice | None:
+        """Hand back the member a stored value names."""
+        return None if value is None else self._member(value)
+
+    def _member(self, value: Any) -> Choice:
+        try:
+            return self._members[value]
+        except (KeyError, TypeError):
+            raise UnknownStoredValue(f"{value!r} is not a {self.enum.__name__}") from None
+
+    @property
+    def python_type(self) -> type[Choice]:
+        """Name the enumeration as the column's Python type."""
+        return self.enum
 
 
 def make_engine(url: str) -> Engine:

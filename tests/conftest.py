@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -260,3 +261,22 @@ def unused_totp(user: User) -> str:
         return current_totp(stored)
     # the same person signed in twice within one step: the server accepts one step ahead
     return totp.generate_otp(stored.last_totp_step + 1)
+
+
+@pytest.fixture(params=BACKENDS)
+def blank_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no tables, so the migrations can be run from the start."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrating.sqlite3'}"
+        return
+    assert POSTGRES_URL is not None
+    name = f"migrating_{secrets.token_hex(4)}"
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        server.dispose()

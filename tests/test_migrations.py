@@ -19,7 +19,7 @@ from fts_app.speakup import throttle
 from fts_app.speakup.models import FollowUpThrottle
 from fts_app.timeutil import utcnow
 
-#: the access-code throttle as it was before speakup_0003: failures counted per reference
+#: the access-code throttle as it was before migration 0011: failures counted per reference
 throttle_before_one_budget = sa.table(
     "follow_up_throttle",
     sa.column("key", sa.String),
@@ -56,7 +56,7 @@ def test_upgrading_forgets_which_references_were_tried_and_starts_with_a_full_bu
         ("a0" * 32, 1, now),
     ]
     db.session().close()
-    command.downgrade(alembic_config(url), "speakup_0002")
+    command.downgrade(alembic_config(url), "0010")
     try:
         with db.engine().begin() as connection:
             connection.execute(

@@ -98,7 +98,7 @@ def create_account(
             "admin.account_created",
             actor_id=actor_id,
             user_id=user.id,
-            role=role.value,
+            role=role,
             password_generated=password is None,
         )
     return NewAccount(user=user, generated_password=None if password else chosen)

@@ -74,6 +74,11 @@ def head_seal(key: bytes, mark: HeadMark) -> str:
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
+#: the head is read back by column, never as a loaded row, so its updates need not search the
+#: session's loaded rows for it (a search that grows with every row a long transaction holds)
+UNSYNCHRONISED = {"synchronize_session": False}
+
+
 def record(
     session: Session,
     action: str,
@@ -87,7 +92,8 @@ def record(
     session.execute(
         update(AuditHead)
         .where(AuditHead.id == HEAD_ROW_ID)
-        .values(last_sequence=AuditHead.last_sequence + 1)
+        .values(last_sequence=AuditHead.last_sequence + 1),
+        execution_options=UNSYNCHRONISED,
     )
     head = session.execute(
         select(AuditHead.last_sequence, AuditHead.last_hmac, AuditHead.seal).where(
@@ -111,7 +117,8 @@ def record(
     session.execute(
         update(AuditHead)
         .where(AuditHead.id == HEAD_ROW_ID)
-        .values(last_hmac=entry.hmac, seal=head_seal(key, HeadMark(entry.sequence, entry.hmac)))
+        .values(last_hmac=entry.hmac, seal=head_seal(key, HeadMark(entry.sequence, entry.hmac))),
+        execution_options=UNSYNCHRONISED,
     )
     return entry
 

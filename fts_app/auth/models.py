@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fts_app.auth.enums import Role
-from fts_app.db import Base
+from fts_app.auth.enums import Role, SessionEnd
+from fts_app.db import Base, StrEnumType
 from fts_app.timeutil import utcnow
 
 
@@ -20,7 +20,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 20))
     password_hash: Mapped[str] = mapped_column(String(255))
     #: TOTP secret, encrypted under the master keyring (never stored in plain text)
     totp_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -38,7 +38,7 @@ class User(Base):
     @property
     def role_enum(self) -> Role:
         """Return the role as an enumeration member."""
-        return Role(self.role)
+        return self.role
 
     @property
     def is_authenticated(self) -> bool:
@@ -75,7 +75,7 @@ class UserSession(Base):
     #: True once the second factor has been given (or the role needs none)
     two_factor_passed: Mapped[bool] = mapped_column(Boolean, default=False)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    ended_reason: Mapped[str | None] = mapped_column(String(40))
+    ended_reason: Mapped[SessionEnd | None] = mapped_column(StrEnumType(SessionEnd, 40))
 
     def __repr__(self) -> str:
         return f"UserSession(user_id={self.user_id}, ended={self.ended_at is not None})"

@@ -138,7 +138,7 @@ def create_user(
         raise AccountError(f"An account with the email address {email} already exists", "email")
     user = User(
         email=email,
-        role=role.value,
+        role=role,
         password_hash=hash_secret(password),
         display_name=display_name or email.split("@")[0],
     )

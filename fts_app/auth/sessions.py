@@ -74,7 +74,7 @@ def end_session(row: UserSession, reason: SessionEnd) -> None:
     """Mark one row ended; an ended row never signs anyone in again."""
     if row.ended_at is None:
         row.ended_at = utcnow()
-        row.ended_reason = reason.value
+        row.ended_reason = reason
 
 
 def end_sessions_of(

@@ -30,7 +30,7 @@ from fts_app.auth.access import (
     public,
     roles_required,
 )
-from fts_app.auth.enums import SignInStep
+from fts_app.auth.enums import Role, SignInStep
 from fts_app.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -78,6 +78,8 @@ DEFAULT_LIMIT_OVERALL = "300 per minute"
 # The server-side row is what protects a session; Flask-Login's own check would only put a
 # hash of the client's address into the cookie.
 login_manager.session_protection = None
+# templates compare an account's role with members, never with its stored string
+bp.add_app_template_global(Role, "Role")
 
 
 @bp.before_app_request

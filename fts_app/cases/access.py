@@ -36,15 +36,13 @@ class Viewer(Protocol):
 
 def has_assigned_guardian() -> ColumnElement[bool]:
     """Match cases that some guardian has been assigned."""
-    return exists().where(
-        CaseAccess.case_id == Case.id, CaseAccess.kind == AccessKind.ASSIGNED.value
-    )
+    return exists().where(CaseAccess.case_id == Case.id, CaseAccess.kind == AccessKind.ASSIGNED)
 
 
 def in_queue() -> ColumnElement[bool]:
     """Match cases in the shared queue: new, unassigned and not restricted."""
     return and_(
-        Case.status == CaseStatus.NEW.value,
+        Case.status == CaseStatus.NEW,
         Case.restricted.is_(False),
         ~has_assigned_guardian(),
     )
@@ -111,20 +109,20 @@ def is_named_on(case: Case, user: Viewer) -> bool:
 def is_assigned_to(case: Case, user: Viewer) -> bool:
     """Tell whether the user is one of the case's assigned guardians."""
     return any(
-        row.user_id == user.id and row.kind == AccessKind.ASSIGNED.value for row in case.access_rows
+        row.user_id == user.id and row.kind == AccessKind.ASSIGNED for row in case.access_rows
     )
 
 
 def is_lead_guardian(user: Viewer) -> bool:
     """Tell whether the user assigns cases and sees every unrestricted one."""
-    return user.role == Role.LEAD_GUARDIAN.value
+    return user.role == Role.LEAD_GUARDIAN
 
 
 def is_unassigned(case: Case) -> bool:
     """Tell whether no guardian has been assigned the case yet."""
-    return not any(row.kind == AccessKind.ASSIGNED.value for row in case.access_rows)
+    return not any(row.kind == AccessKind.ASSIGNED for row in case.access_rows)
 
 
 def is_in_queue(case: Case) -> bool:
     """Tell whether the case waits in the shared queue for a guardian to take it."""
-    return case.status == CaseStatus.NEW.value and not case.restricted and is_unassigned(case)
+    return case.status == CaseStatus.NEW and not case.restricted and is_unassigned(case)

@@ -53,12 +53,12 @@ class SortOrder(Choice):
     REFERENCE = ("reference", "Reference")
 
 
-OPEN_STATUSES = (CaseStatus.NEW.value, CaseStatus.IN_PROGRESS.value)
+OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.IN_PROGRESS)
 STATUS_CONDITIONS = {
     StatusFilter.OPEN: Case.status.in_(OPEN_STATUSES),
-    StatusFilter.NEW: Case.status == CaseStatus.NEW.value,
-    StatusFilter.IN_PROGRESS: Case.status == CaseStatus.IN_PROGRESS.value,
-    StatusFilter.CLOSED: Case.status == CaseStatus.CLOSED.value,
+    StatusFilter.NEW: Case.status == CaseStatus.NEW,
+    StatusFilter.IN_PROGRESS: Case.status == CaseStatus.IN_PROGRESS,
+    StatusFilter.CLOSED: Case.status == CaseStatus.CLOSED,
 }
 #: each clock's step is still to be done (finding feedback not possible stops that clock too)
 ACKNOWLEDGEMENT_TO_DO = Case.acknowledged_on.is_(None)

@@ -183,7 +183,7 @@ class CaseClocks:
 
 def case_clocks(case: HasClocks, today: date) -> CaseClocks:
     """Return the acknowledgement and first feedback clocks of a case on a given day."""
-    case_open = case.status != CaseStatus.CLOSED.value
+    case_open = case.status != CaseStatus.CLOSED
     return CaseClocks(
         acknowledge=clock(
             case.acknowledge_due_on, case.acknowledged_on, today=today, case_open=case_open

@@ -153,7 +153,7 @@ def _identity(case: Case, *, include_identity: bool) -> list[tuple[str, str]]:
 
 
 def _closure(case: Case) -> list[tuple[str, str]]:
-    if case.status != CaseStatus.CLOSED.value:
+    if case.status != CaseStatus.CLOSED:
         return [("Closure", "The case is open"), *_speak_up_again(case)]
     return [
         ("Outcome", case.outcome or ""),
@@ -168,7 +168,7 @@ def _speak_up_again(case: Case) -> list[tuple[str, str]]:
     answer = SpeakUpAgain.parse(case.speak_up_again)
     if answer is None:
         # the question is asked at closure; a reopened case keeps any answer it already had
-        closed = case.status == CaseStatus.CLOSED.value
+        closed = case.status == CaseStatus.CLOSED
         return [("Would they speak up again?", "No answer yet")] if closed else []
     rows = [("Would they speak up again?", answer.label)]
     if case.speak_up_again_comment:

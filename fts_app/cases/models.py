@@ -17,9 +17,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fts_app.cases.enums import ConfidentialityLevel, Element
+from fts_app.cases.enums import (
+    AccessKind,
+    CaseStatus,
+    ConfidentialityLevel,
+    Element,
+    EventKind,
+    MessageDirection,
+    Route,
+    SpeakUpAgain,
+    WorkerGroup,
+)
 from fts_app.crypto.fields import EncryptedField
-from fts_app.db import Base
+from fts_app.db import Base, StrEnumType
 from fts_app.timeutil import utcnow
 
 
@@ -62,13 +72,17 @@ class Case(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_case_id)
     #: e.g. FTSU-2026-0042, unique, shown to the person and guardians
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    route: Mapped[str] = mapped_column(String(30))
-    confidentiality: Mapped[str] = mapped_column(String(20))
-    worker_group: Mapped[str] = mapped_column(String(40), default="not-known")
+    route: Mapped[Route] = mapped_column(StrEnumType(Route, 30))
+    confidentiality: Mapped[ConfidentialityLevel] = mapped_column(
+        StrEnumType(ConfidentialityLevel, 20)
+    )
+    worker_group: Mapped[WorkerGroup] = mapped_column(
+        StrEnumType(WorkerGroup, 40), default=WorkerGroup.NOT_KNOWN
+    )
     directorate_id: Mapped[int | None] = mapped_column(
         ForeignKey("directorates.id", ondelete="SET NULL"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default="new")
+    status: Mapped[CaseStatus] = mapped_column(StrEnumType(CaseStatus, 20), default=CaseStatus.NEW)
     received_on: Mapped[date] = mapped_column(Date)
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
     first_feedback_on: Mapped[date | None] = mapped_column(Date)
@@ -88,7 +102,7 @@ class Case(Base):
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     unread_for_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the answer to "would you speak up again?", plain for reporting
-    speak_up_again: Mapped[str | None] = mapped_column(String(20))
+    speak_up_again: Mapped[SpeakUpAgain | None] = mapped_column(StrEnumType(SpeakUpAgain, 20))
     speak_up_again_on: Mapped[date | None] = mapped_column(Date)
     #: argon2id hash of the person's access code; the code itself is shown once
     access_code_hash: Mapped[str | None] = mapped_column(String(255))
@@ -141,12 +155,12 @@ class Case(Base):
     def elements(self) -> list[Element]:
         """Return the case's elements in the national order."""
         chosen = {row.element for row in self.element_rows}
-        return [element for element in Element if element.value in chosen]
+        return [element for element in Element if element in chosen]
 
     @property
     def raised_anonymously(self) -> bool:
         """Tell whether the national 'raised anonymously' flag applies."""
-        return self.confidentiality == ConfidentialityLevel.ANONYMOUS.value
+        return self.confidentiality == ConfidentialityLevel.ANONYMOUS
 
     def __repr__(self) -> str:
         return f"Case(reference={self.reference}, status={self.status})"
@@ -160,7 +174,7 @@ class CaseElement(Base):
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
-    element: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    element: Mapped[Element] = mapped_column(StrEnumType(Element, 40), primary_key=True, index=True)
     case: Mapped[Case] = relationship(back_populates="element_rows")
 
 
@@ -177,7 +191,9 @@ class CaseAccess(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    kind: Mapped[str] = mapped_column(String(20), default="assigned")
+    kind: Mapped[AccessKind] = mapped_column(
+        StrEnumType(AccessKind, 20), default=AccessKind.ASSIGNED
+    )
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     case: Mapped[Case] = relationship(back_populates="access_rows")
 
@@ -190,11 +206,12 @@ class CaseEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[EventKind] = mapped_column(StrEnumType(EventKind, 30))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: the staff member who recorded it; None for the person who spoke up or the system
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    #: structured detail for reports: escalation target, feedback method, new status
+    #: structured detail for reports, from the vocabulary the kind names (cases/timeline.py):
+    #: escalation target, feedback method, new status
     category: Mapped[str | None] = mapped_column(String(40))
     #: the day it happened, when a guardian records it after the fact
     effective_on: Mapped[date | None] = mapped_column(Date)
@@ -218,7 +235,7 @@ class CaseMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    direction: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[MessageDirection] = mapped_column(StrEnumType(MessageDirection, 20))
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

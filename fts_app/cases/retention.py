@@ -86,7 +86,7 @@ def retention_years(session: Session) -> int:
 
 def _expired(cutoff: date) -> Select:  # type: ignore[type-arg]
     return select(Case.id, Case.reference, Case.closed_on).where(
-        Case.status == CaseStatus.CLOSED.value,
+        Case.status == CaseStatus.CLOSED,
         Case.closed_on < cutoff,
         Case.legal_hold.is_(False),
         Case.purged_at.is_(None),

@@ -1,12 +1,15 @@
 """Casework rules: open a case, record its timeline, share it, close it.
 
 Each public function a page calls opens its own write transaction, checks the user may see the
-case, and writes one audit entry; `open_case` is the building block callers run in theirs.
+case, and writes one audit entry. The building blocks they run on a case already found
+(`open_case`, `acknowledge`, `give_feedback`, `close` ...) run in the caller's transaction, so the
+demo data goes through the same rules as the pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -111,24 +114,24 @@ def open_case(session: Session, concern: NewConcern, *, actor_id: int | None = N
     case = Case(
         id=new_case_id(),
         reference=allocate_reference(session, concern.received_on.year),
-        route=concern.route.value,
-        confidentiality=concern.confidentiality.value,
-        worker_group=concern.worker_group.value,
+        route=concern.route,
+        confidentiality=concern.confidentiality,
+        worker_group=concern.worker_group,
         directorate_id=concern.directorate_id,
-        status=CaseStatus.NEW.value,
+        status=CaseStatus.NEW,
         received_on=concern.received_on,
         acknowledge_due_on=deadlines.acknowledge,
         first_feedback_due_on=deadlines.first_feedback,
         substantive_feedback_due_on=deadlines.substantive_feedback,
         restricted=concern.restricted,
-        element_rows=[CaseElement(element=element.value) for element in set(concern.elements)],
+        element_rows=[CaseElement(element=element) for element in set(concern.elements)],
     )
     session.add(case)
     create_data_key(session, case.id)
     _fill_encrypted_answers(case, concern)
     if actor_id is not None:
         case.access_rows.append(CaseAccess(user_id=actor_id, kind="assigned"))
-    session.add(CaseEvent(case_id=case.id, kind=EventKind.RECEIVED.value, actor_id=actor_id))
+    session.add(CaseEvent(case_id=case.id, kind=EventKind.RECEIVED, actor_id=actor_id))
     session.flush()
     record(session, "case.opened", actor_id=actor_id, case_id=case.id, route=case.route)
     return case
@@ -177,7 +180,7 @@ SPEAK_UP_AGAIN_QUESTION = (
     "Your case is now closed. Thank you for speaking up. "
     "Given your experience, would you speak up again? You can answer on this page."
 )
-FEEDBACK_KINDS = (EventKind.FEEDBACK.value, EventKind.FEEDBACK_NOT_POSSIBLE.value)
+FEEDBACK_KINDS = (EventKind.FEEDBACK, EventKind.FEEDBACK_NOT_POSSIBLE)
 
 
 def log_concern(actor: Viewer, concern: NewConcern, *, give_access_code: bool) -> LoggedConcern:
@@ -187,7 +190,7 @@ def log_concern(actor: Viewer, concern: NewConcern, *, give_access_code: bool) -
     with db.write_transaction() as session:
         case = open_case(session, concern, actor_id=actor.id)
         if code_hash is not None:
-            _issue_code(session, case, actor, code_hash)
+            issue_access_code(session, case, actor, code_hash)
         return LoggedConcern(case.reference, code)
 
 
@@ -200,13 +203,13 @@ def give_access_code(reference: str, actor: Viewer) -> str:
         blocker = access_code_blocker(case, actor)
         if blocker:
             raise CaseActionRefused(blocker)
-        _issue_code(session, case, actor, code_hash)
+        issue_access_code(session, case, actor, code_hash)
     return code
 
 
 def access_code_blocker(case: Case, actor: Viewer) -> str | None:
     """Say why the actor cannot give the case's person an access code, or None when they can."""
-    if case.access_code_hash and case.confidentiality == ConfidentialityLevel.ANONYMOUS.value:
+    if case.access_code_hash and case.confidentiality == ConfidentialityLevel.ANONYMOUS:
         # a new code would lock the person out, and whoever held it could speak as them
         return (
             "This case was raised anonymously, so it cannot be given a new access code: "
@@ -217,7 +220,8 @@ def access_code_blocker(case: Case, actor: Viewer) -> str | None:
     return None
 
 
-def _issue_code(session: Session, case: Case, actor: Viewer, code_hash: str) -> None:
+def issue_access_code(session: Session, case: Case, actor: Viewer, code_hash: str) -> None:
+    """Give the case an access code's hash in the caller's transaction (see `give_access_code`)."""
     replaced = case.access_code_hash is not None
     case.access_code_hash = code_hash
     record(session, "access_code.issued", actor_id=actor.id, case_id=case.id, replaced=replaced)
@@ -249,7 +253,7 @@ def mark_messages_read(session: Session, case: Case) -> int:
     unread = session.scalars(
         select(CaseMessage).where(
             CaseMessage.case_id == case.id,
-            CaseMessage.direction == MessageDirection.FROM_PERSON.value,
+            CaseMessage.direction == MessageDirection.FROM_PERSON,
             CaseMessage.read_at.is_(None),
         )
     ).all()
@@ -277,13 +281,17 @@ def take_case(reference: str, actor: Viewer) -> None:
         case = find_visible_case(session, reference, actor)
         if not is_in_queue(case):
             raise CaseActionRefused("This case is no longer in the queue.")
-        _take(session, case, actor)
+        take(session, case, actor)
 
 
-def _take(session: Session, case: Case, actor: Viewer) -> None:
+def take(session: Session, case: Case, actor: Viewer) -> CaseEvent:
+    """Make the actor the case's assigned guardian in the caller's transaction."""
     _grant(case, actor.id, AccessKind.ASSIGNED)
-    _add_event(session, case, EventKind.ASSIGNMENT, actor, category=AccessKind.ASSIGNED.value)
+    event = _add_event(
+        session, case, EventKind.ASSIGNMENT, actor, category=AccessKind.ASSIGNED.value
+    )
     record(session, "case.taken", actor_id=actor.id, case_id=case.id)
+    return event
 
 
 def _take_if_unassigned(session: Session, case: Case, actor: Viewer) -> None:
@@ -293,7 +301,7 @@ def _take_if_unassigned(session: Session, case: Case, actor: Viewer) -> None:
     would see it and its detriment check-in.
     """
     if is_unassigned(case):
-        _take(session, case, actor)
+        take(session, case, actor)
 
 
 def assign_case(reference: str, actor: Viewer, guardian_id: int) -> None:
@@ -320,7 +328,7 @@ def _name_guardian(
             raise CaseActionRefused(f"{guardian.display_name} can already open this case.")
         if kind is AccessKind.ASSIGNED:
             for row in list(case.access_rows):
-                if row.kind == AccessKind.ASSIGNED.value and row.user_id != guardian.id:
+                if row.kind == AccessKind.ASSIGNED and row.user_id != guardian.id:
                     case.access_rows.remove(row)
         _grant(case, guardian.id, kind)
         _add_event(
@@ -361,6 +369,14 @@ def acknowledge_case(
     reference: str, actor: Viewer, acknowledged_on: date, note: str | None = None
 ) -> None:
     """Record that the person was thanked and told what happens next; work starts."""
+    with _case_for(reference, actor) as (session, case):
+        acknowledge(session, case, actor, acknowledged_on, note)
+
+
+def acknowledge(
+    session: Session, case: Case, actor: Viewer, acknowledged_on: date, note: str | None = None
+) -> CaseEvent:
+    """Acknowledge a case in the caller's transaction (see `acknowledge_case`)."""
 
     def apply(session: Session, case: Case) -> None:
         if case.acknowledged_on is not None:
@@ -369,12 +385,13 @@ def acknowledge_case(
         case.substantive_feedback_due_on = substantive_feedback_due(
             get_settings(session), acknowledged_on
         )
-        if case.status == CaseStatus.NEW.value:
-            case.status = CaseStatus.IN_PROGRESS.value
+        if case.status == CaseStatus.NEW:
+            case.status = CaseStatus.IN_PROGRESS
         _take_if_unassigned(session, case, actor)
 
-    _record_entry(
-        reference,
+    return add_entry(
+        session,
+        case,
         actor,
         EventKind.ACKNOWLEDGED,
         "case.acknowledged",
@@ -386,7 +403,15 @@ def acknowledge_case(
 
 def add_note(reference: str, actor: Viewer, body: str) -> None:
     """Add a note to the case's timeline."""
-    _record_entry(reference, actor, EventKind.NOTE, "case.note_added", body=_text(body, "note"))
+    with _case_for(reference, actor) as (session, case):
+        write_note(session, case, actor, body)
+
+
+def write_note(session: Session, case: Case, actor: Viewer, body: str) -> CaseEvent:
+    """Add a note in the caller's transaction (see `add_note`)."""
+    return add_entry(
+        session, case, actor, EventKind.NOTE, "case.note_added", body=_text(body, "note")
+    )
 
 
 def record_action(reference: str, actor: Viewer, body: str, done_on: date) -> None:
@@ -405,35 +430,37 @@ def record_escalation(
     reference: str, actor: Viewer, target: EscalationTarget, reason: str, escalated_on: date
 ) -> None:
     """Record that the concern was escalated, to whom and why."""
-    _record_onward(
-        reference, actor, EventKind.ESCALATION, "case.escalated", target, reason, escalated_on
-    )
+    with _case_for(reference, actor) as (session, case):
+        pass_on(session, case, actor, EventKind.ESCALATION, target, reason, escalated_on)
 
 
 def record_referral(
     reference: str, actor: Viewer, target: EscalationTarget, reason: str, referred_on: date
 ) -> None:
     """Record that the concern was referred elsewhere, to whom and why."""
-    _record_onward(
-        reference, actor, EventKind.REFERRAL, "case.referred", target, reason, referred_on
-    )
+    with _case_for(reference, actor) as (session, case):
+        pass_on(session, case, actor, EventKind.REFERRAL, target, reason, referred_on)
 
 
-def _record_onward(
-    reference: str,
+ONWARD_ACTIONS = {EventKind.ESCALATION: "case.escalated", EventKind.REFERRAL: "case.referred"}
+
+
+def pass_on(
+    session: Session,
+    case: Case,
     actor: Viewer,
     kind: EventKind,
-    action: str,
     target: EscalationTarget,
     reason: str,
     happened_on: date,
-) -> None:
+) -> CaseEvent:
     """Record that the concern was passed on (escalated or referred), to whom and why."""
-    _record_entry(
-        reference,
+    return add_entry(
+        session,
+        case,
         actor,
         kind,
-        action,
+        ONWARD_ACTIONS[kind],
         body=_text(reason, "reason"),
         category=target.value,
         effective_on=happened_on,
@@ -445,13 +472,27 @@ def record_feedback(
     reference: str, actor: Viewer, given_on: date, method: FeedbackMethod, summary: str
 ) -> None:
     """Record feedback given to the person; the first one stops the first feedback clock."""
+    with _case_for(reference, actor) as (session, case):
+        give_feedback(session, case, actor, given_on, method, summary)
+
+
+def give_feedback(
+    session: Session,
+    case: Case,
+    actor: Viewer,
+    given_on: date,
+    method: FeedbackMethod,
+    summary: str,
+) -> CaseEvent:
+    """Record feedback in the caller's transaction (see `record_feedback`)."""
 
     def apply(_session: Session, case: Case) -> None:
         if case.first_feedback_on is None or given_on < case.first_feedback_on:
             case.first_feedback_on = given_on
 
-    _record_entry(
-        reference,
+    return add_entry(
+        session,
+        case,
         actor,
         EventKind.FEEDBACK,
         "case.feedback_recorded",
@@ -487,12 +528,26 @@ def record_detriment(
     reference: str, actor: Viewer, what_reported: str, action_taken: str, reported_on: date
 ) -> None:
     """Record detriment the person reported for speaking up, and what was done about it."""
+    with _case_for(reference, actor) as (session, case):
+        report_detriment(session, case, actor, what_reported, action_taken, reported_on)
+
+
+def report_detriment(
+    session: Session,
+    case: Case,
+    actor: Viewer,
+    what_reported: str,
+    action_taken: str,
+    reported_on: date,
+) -> CaseEvent:
+    """Record detriment in the caller's transaction (see `record_detriment`)."""
 
     def apply(_session: Session, case: Case) -> None:
         case.detriment_indicated = True
 
-    _record_entry(
-        reference,
+    return add_entry(
+        session,
+        case,
         actor,
         EventKind.DETRIMENT,
         "case.detriment_recorded",
@@ -526,6 +581,19 @@ def record_detriment_check_in(
     reference: str, actor: Viewer, checked_on: date, result: CheckInResult, summary: str
 ) -> None:
     """Record the check-in after closure that asks whether the person suffered detriment."""
+    with _case_for(reference, actor) as (session, case):
+        check_in(session, case, actor, checked_on, result, summary)
+
+
+def check_in(
+    session: Session,
+    case: Case,
+    actor: Viewer,
+    checked_on: date,
+    result: CheckInResult,
+    summary: str,
+) -> CaseEvent:
+    """Record the check-in in the caller's transaction (see `record_detriment_check_in`)."""
 
     def apply(_session: Session, case: Case) -> None:
         if case.detriment_check_in_due_on is None or case.closed_on is None:
@@ -539,8 +607,9 @@ def record_detriment_check_in(
         if result is CheckInResult.DETRIMENT:
             case.detriment_indicated = True
 
-    _record_entry(
-        reference,
+    return add_entry(
+        session,
+        case,
         actor,
         EventKind.DETRIMENT_CHECK_IN,
         "case.detriment_check_in_recorded",
@@ -554,23 +623,29 @@ def record_detriment_check_in(
 
 def send_message_to_person(reference: str, actor: Viewer, body: str) -> None:
     """Send the person a message they read on their follow-up page."""
-    with db.write_transaction() as session:
-        case = find_visible_case(session, reference, actor)
-        _message_to_person(session, case, actor.id, _text(body, "message"))
-        record(session, "message.sent", actor_id=actor.id, case_id=case.id)
+    with _case_for(reference, actor) as (session, case):
+        message_person(session, case, actor, body)
 
 
-def _message_to_person(session: Session, case: Case, author_id: int, body: str) -> None:
+def message_person(session: Session, case: Case, actor: Viewer, body: str) -> CaseMessage:
+    """Send the person a message in the caller's transaction (see `send_message_to_person`)."""
+    message = _message_to_person(session, case, actor.id, _text(body, "message"))
+    record(session, "message.sent", actor_id=actor.id, case_id=case.id)
+    return message
+
+
+def _message_to_person(session: Session, case: Case, author_id: int, body: str) -> CaseMessage:
     message = CaseMessage(
-        case_id=case.id, direction=MessageDirection.TO_PERSON.value, author_id=author_id
+        case_id=case.id, direction=MessageDirection.TO_PERSON, author_id=author_id
     )
     session.add(message)
     message.body = body
+    return message
 
 
 def closure_blocker(session: Session, case: Case) -> str | None:
     """Say why the case cannot close yet, or None when it can."""
-    if case.status == CaseStatus.CLOSED.value:
+    if case.status == CaseStatus.CLOSED:
         return "This case is already closed."
     feedback_recorded = session.scalar(
         select(func.count())
@@ -589,40 +664,50 @@ def close_case(
     reference: str, actor: Viewer, outcome: str, learning: str, open_actions: str
 ) -> None:
     """Close a case once feedback is recorded; portal users are asked the feedback question."""
-    with db.write_transaction() as session:
-        case = find_visible_case(session, reference, actor)
-        blocker = closure_blocker(session, case)
-        if blocker:
-            raise CaseNotClosable(blocker)
-        if not outcome.strip() or not learning.strip():
-            raise CaseNotClosable("Enter the outcome and the learning before you close this case.")
-        _take_if_unassigned(session, case, actor)
-        closed_on = today_in_london()
-        case.status = CaseStatus.CLOSED.value
-        case.closed_on = closed_on
-        case.outcome = outcome.strip()
-        case.learning = learning.strip()
-        case.open_actions = open_actions.strip() or None
-        case.detriment_check_in_due_on = detriment_check_in_due(get_settings(session), closed_on)
-        case.detriment_checked_in_on = None
-        _add_event(
-            session, case, EventKind.CLOSURE, actor, body=case.outcome, effective_on=closed_on
-        )
-        asked = case.access_code_hash is not None
-        if asked:
-            _message_to_person(session, case, actor.id, SPEAK_UP_AGAIN_QUESTION)
-        record(
-            session, "case.closed", actor_id=actor.id, case_id=case.id, speak_up_again_asked=asked
-        )
+    with _case_for(reference, actor) as (session, case):
+        close(session, case, actor, outcome, learning, open_actions, today_in_london())
+
+
+def close(
+    session: Session,
+    case: Case,
+    actor: Viewer,
+    outcome: str,
+    learning: str,
+    open_actions: str,
+    closed_on: date,
+) -> CaseEvent:
+    """Close a case on `closed_on` in the caller's transaction (see `close_case`)."""
+    blocker = closure_blocker(session, case)
+    if blocker:
+        raise CaseNotClosable(blocker)
+    if not outcome.strip() or not learning.strip():
+        raise CaseNotClosable("Enter the outcome and the learning before you close this case.")
+    _take_if_unassigned(session, case, actor)
+    case.status = CaseStatus.CLOSED
+    case.closed_on = closed_on
+    case.outcome = outcome.strip()
+    case.learning = learning.strip()
+    case.open_actions = open_actions.strip() or None
+    case.detriment_check_in_due_on = detriment_check_in_due(get_settings(session), closed_on)
+    case.detriment_checked_in_on = None
+    event = _add_event(
+        session, case, EventKind.CLOSURE, actor, body=case.outcome, effective_on=closed_on
+    )
+    asked = case.access_code_hash is not None
+    if asked:
+        _message_to_person(session, case, actor.id, SPEAK_UP_AGAIN_QUESTION)
+    record(session, "case.closed", actor_id=actor.id, case_id=case.id, speak_up_again_asked=asked)
+    return event
 
 
 def reopen_case(reference: str, actor: Viewer, reason: str) -> None:
     """Reopen a closed case; its detriment check-in waits for the next closure."""
 
     def apply(_session: Session, case: Case) -> None:
-        if case.status != CaseStatus.CLOSED.value:
+        if case.status != CaseStatus.CLOSED:
             raise CaseActionRefused("Only a closed case can be reopened.")
-        case.status = CaseStatus.IN_PROGRESS.value
+        case.status = CaseStatus.IN_PROGRESS
         case.closed_on = None
         case.detriment_check_in_due_on = None
 
@@ -649,18 +734,51 @@ def _record_entry(
     **audit_detail: Any,
 ) -> None:
     """Add one timeline entry (and its effect on the case) with its audit entry."""
+    with _case_for(reference, actor) as (session, case):
+        add_entry(
+            session,
+            case,
+            actor,
+            kind,
+            action,
+            body=body,
+            category=category,
+            effective_on=effective_on,
+            apply=apply,
+            **audit_detail,
+        )
+
+
+@contextmanager
+def _case_for(reference: str, actor: Viewer) -> Iterator[tuple[Session, Case]]:
+    """Open a write transaction on a case the actor may see."""
     with db.write_transaction() as session:
-        case = find_visible_case(session, reference, actor)
-        _check_day(effective_on, case)
-        if apply is not None:
-            apply(session, case)
-        event = _add_event(
-            session, case, kind, actor, body=body, category=category, effective_on=effective_on
-        )
-        session.flush()
-        record(
-            session, action, actor_id=actor.id, case_id=case.id, event_id=event.id, **audit_detail
-        )
+        yield session, find_visible_case(session, reference, actor)
+
+
+def add_entry(
+    session: Session,
+    case: Case,
+    actor: Viewer,
+    kind: EventKind,
+    action: str,
+    *,
+    body: str | None = None,
+    category: str | None = None,
+    effective_on: date | None = None,
+    apply: Callable[[Session, Case], None] | None = None,
+    **audit_detail: Any,
+) -> CaseEvent:
+    """Add one timeline entry (and its effect on the case) in the caller's transaction."""
+    _check_day(effective_on, case)
+    if apply is not None:
+        apply(session, case)
+    event = _add_event(
+        session, case, kind, actor, body=body, category=category, effective_on=effective_on
+    )
+    session.flush()
+    record(session, action, actor_id=actor.id, case_id=case.id, event_id=event.id, **audit_detail)
+    return event
 
 
 def _add_event(
@@ -675,7 +793,7 @@ def _add_event(
 ) -> CaseEvent:
     event = CaseEvent(
         case_id=case.id,
-        kind=kind.value,
+        kind=kind,
         actor_id=actor.id,
         category=category,
         effective_on=effective_on,
@@ -688,9 +806,9 @@ def _add_event(
 def _grant(case: Case, user_id: int, kind: AccessKind) -> None:
     for row in case.access_rows:
         if row.user_id == user_id:
-            row.kind = kind.value
+            row.kind = kind
             return
-    case.access_rows.append(CaseAccess(user_id=user_id, kind=kind.value))
+    case.access_rows.append(CaseAccess(user_id=user_id, kind=kind))
 
 
 def _case_worker(session: Session, user_id: int) -> User:

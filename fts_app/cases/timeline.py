@@ -33,13 +33,13 @@ FORMER_STAFF = "A former member of staff"
 AUDIT_PAGE_SIZE = 50
 
 CATEGORY_CHOICES: dict[str, type[Choice]] = {
-    EventKind.ESCALATION.value: EscalationTarget,
-    EventKind.REFERRAL.value: EscalationTarget,
-    EventKind.FEEDBACK.value: FeedbackMethod,
-    EventKind.STATUS_CHANGE.value: Restriction,
-    EventKind.ASSIGNMENT.value: AccessKind,
-    EventKind.DETRIMENT_CHECK_IN.value: CheckInResult,
-    EventKind.SPEAK_UP_AGAIN_ANSWER.value: SpeakUpAgain,
+    EventKind.ESCALATION: EscalationTarget,
+    EventKind.REFERRAL: EscalationTarget,
+    EventKind.FEEDBACK: FeedbackMethod,
+    EventKind.STATUS_CHANGE: Restriction,
+    EventKind.ASSIGNMENT: AccessKind,
+    EventKind.DETRIMENT_CHECK_IN: CheckInResult,
+    EventKind.SPEAK_UP_AGAIN_ANSWER: SpeakUpAgain,
 }
 AUDIT_ACTIONS = {
     "case.opened": "Case opened",
@@ -118,16 +118,16 @@ def timeline(session: Session, case: Case) -> list[TimelineEntry]:
 
 
 def _event_entry(event: CaseEvent, names: dict[int, str], case: Case) -> TimelineEntry:
-    kind = EventKind(event.kind)
+    kind = event.kind
     return TimelineEntry(
-        kind=kind.value,
+        kind=kind,
         title=kind.label,
         recorded_at=event.occurred_at,
         happened_on=event.effective_on,
         who=_who(
             event.actor_id,
             names,
-            from_person=kind is EventKind.RECEIVED and case.route == Route.ONLINE_PORTAL.value,
+            from_person=kind is EventKind.RECEIVED and case.route == Route.ONLINE_PORTAL,
         ),
         category=_category_label(event.kind, event.category),
         body=event.body,
@@ -135,7 +135,7 @@ def _event_entry(event: CaseEvent, names: dict[int, str], case: Case) -> Timelin
 
 
 def _message_entry(message: CaseMessage, names: dict[int, str]) -> TimelineEntry:
-    direction = MessageDirection(message.direction)
+    direction = message.direction
     from_person = direction is MessageDirection.FROM_PERSON
     return TimelineEntry(
         kind=f"message-{direction.value}",
@@ -185,7 +185,7 @@ def guardians_to_offer(session: Session, excluding: set[int]) -> list[tuple[int,
         select(User.id, User.display_name)
         .where(
             User.is_active.is_(True),
-            User.role.in_((Role.GUARDIAN.value, Role.LEAD_GUARDIAN.value)),
+            User.role.in_((Role.GUARDIAN, Role.LEAD_GUARDIAN)),
         )
         .order_by(User.display_name)
     ).all()

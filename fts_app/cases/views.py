@@ -28,6 +28,7 @@ from fts_app.cases.access import (
 )
 from fts_app.cases.dashboard import list_cases, summarise
 from fts_app.cases.deadlines import (
+    ClockState,
     bank_holidays_ran_out,
     case_clocks,
     warn_if_bank_holidays_ran_out,
@@ -39,9 +40,6 @@ from fts_app.cases.enums import (
     ConfidentialityLevel,
     EscalationTarget,
     FeedbackMethod,
-    Route,
-    SpeakUpAgain,
-    WorkerGroup,
 )
 from fts_app.cases.export import export_case
 from fts_app.cases.forms import (
@@ -78,6 +76,10 @@ from fts_app.timeutil import as_london, today_in_london
 bp = Blueprint("cases", "fts_app.cases")
 
 CASEWORKERS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)
+# every page, the portal's too, compares a case's fields with these members, never with their
+# stored strings
+for _vocabulary in (CaseStatus, ClockState, ConfidentialityLevel):
+    bp.add_app_template_global(_vocabulary, _vocabulary.__name__)
 
 
 @bp.record_once
@@ -90,19 +92,6 @@ def warn_about_bank_holidays(state: BlueprintSetupState) -> None:
 def case_not_visible(_error: CaseNotVisible) -> ResponseReturnValue:
     """Answer as if the case did not exist, whatever the reason the user may not see it."""
     return errors.handle_http_error(NotFound())
-
-
-@bp.context_processor
-def case_vocabulary() -> dict[str, Any]:
-    """Let the pages turn stored values into their labels."""
-    return {
-        "AccessKind": AccessKind,
-        "CaseStatus": CaseStatus,
-        "ConfidentialityLevel": ConfidentialityLevel,
-        "Route": Route,
-        "SpeakUpAgain": SpeakUpAgain,
-        "WorkerGroup": WorkerGroup,
-    }
 
 
 @bp.app_template_filter("case_date")
@@ -289,7 +278,7 @@ class Entry:
 
 
 def _offer_assignable(case: Case, form: GuardianChoiceForm) -> None:
-    assigned = {row.user_id for row in case.access_rows if row.kind == AccessKind.ASSIGNED.value}
+    assigned = {row.user_id for row in case.access_rows if row.kind == AccessKind.ASSIGNED}
     form.offer(guardians_to_offer(db.session(), excluding=assigned))
 
 

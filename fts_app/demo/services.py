@@ -10,24 +10,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fts_app.admin.models import Directorate
+from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.services import create_user
+from fts_app.cases import services
 from fts_app.cases.enums import (
-    CaseStatus,
+    CheckInResult,
     ConfidentialityLevel,
     Element,
     EscalationTarget,
     EventKind,
     FeedbackMethod,
-    MessageDirection,
     Route,
     SpeakUpAgain,
     WorkerGroup,
 )
-from fts_app.cases.models import Case, CaseAccess, CaseEvent, CaseMessage
+from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import NewConcern, open_case
+from fts_app.speakup.services import new_hashed_access_code, record_speak_up_again
 from fts_app.timeutil import today_in_london
 
 DIRECTORATES = [
@@ -65,6 +67,8 @@ ELEMENT_WEIGHTS = [30, 18, 28, 20, 8]
 ROUTE_WEIGHTS = [22, 12, 25, 2, 20, 6, 5, 4, 3, 1]
 CONFIDENTIALITY_WEIGHTS = [35, 50, 15]
 QUARTERS_OF_HISTORY = 9
+FEEDBACK_METHODS = list(FeedbackMethod)
+FIRST_MESSAGE = "Thank you for speaking up. I will be in touch within a week."
 
 
 @dataclass(frozen=True)
@@ -117,10 +121,15 @@ def seed_cases(session: Session, count: int, seed: int, guardian_ids: list[int])
     span = (today - start).days
     directorate_ids = ensure_directorates(session)
     received_days = sorted(start + timedelta(days=rng.randint(0, span)) for _ in range(count))
+    guardians = [session.get_one(User, guardian_id) for guardian_id in guardian_ids]
+    # held, so the services' look-ups of the settings find the loaded row instead of reading it
+    _settings = get_settings(session)
+    # one code for the batch, hashed once (hashing is slow on purpose) and never shown
+    _code, code_hash = new_hashed_access_code()
     for index, received_on in enumerate(received_days):
         concern = _concern(rng, index, received_on, directorate_ids)
         case = open_case(session, concern)
-        _add_history(session, rng, case, today, guardian_ids)
+        _add_history(session, rng, case, today, guardians, code_hash)
         if index % 200 == 199:
             session.flush()
     return (
@@ -167,124 +176,86 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 def _add_history(
-    session: Session, rng: random.Random, case: Case, today: date, guardian_ids: list[int]
+    session: Session,
+    rng: random.Random,
+    case: Case,
+    today: date,
+    guardians: list[User],
+    code_hash: str,
 ) -> None:
+    """Work the case as a guardian would, through the casework services, dated in the past."""
     age = (today - case.received_on).days
-    if age < 1 or not guardian_ids:
+    if age < 1 or not guardians:
         return
-    guardian = rng.choice(guardian_ids)
-    case.access_rows.append(CaseAccess(user_id=guardian, kind="assigned"))
-    case.status = CaseStatus.IN_PROGRESS.value
-    acknowledged = case.received_on + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5]))
-    acknowledged = min(acknowledged, today)
-    case.acknowledged_on = acknowledged
-    _event(session, case, EventKind.ACKNOWLEDGED, acknowledged, guardian, rng, "Thanked them.")
-    _message(session, case, MessageDirection.TO_PERSON, acknowledged, guardian, rng)
+    guardian = rng.choice(guardians)
+    will_answer = age > 45 and rng.random() < 0.3
+    if will_answer:
+        # the feedback question goes to the portal, so the person needs a code (never shown)
+        services.issue_access_code(session, case, guardian, code_hash)
+    acknowledged = min(case.received_on + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5])), today)
+    _backdate(services.take(session, case, guardian), rng, acknowledged)
+    event = services.acknowledge(session, case, guardian, acknowledged, "Thanked them.")
+    _backdate(event, rng, acknowledged)
+    _backdate(services.message_person(session, case, guardian, FIRST_MESSAGE), rng, acknowledged)
     if age > 5:
-        _event(
-            session,
-            case,
-            EventKind.NOTE,
-            acknowledged + timedelta(days=2),
-            guardian,
-            rng,
-            "Met to listen and agree next steps.",
-        )
+        note = services.write_note(session, case, guardian, "Met to listen and agree next steps.")
+        _backdate(note, rng, min(acknowledged + timedelta(days=2), today))
     if age > 10 and rng.random() < 0.4:
+        escalated_on = acknowledged + timedelta(days=6)
         target = rng.choice(list(EscalationTarget))
-        _event(
-            session,
-            case,
-            EventKind.ESCALATION,
-            acknowledged + timedelta(days=6),
-            guardian,
-            rng,
-            "Escalated for investigation.",
-            category=target.value,
+        reason = "Escalated for investigation."
+        event = services.pass_on(
+            session, case, guardian, EventKind.ESCALATION, target, reason, escalated_on
         )
+        _backdate(event, rng, escalated_on)
     if age > 14 and rng.random() < 0.1:
-        case.detriment_indicated = True
-        _event(
-            session,
-            case,
-            EventKind.DETRIMENT,
-            acknowledged + timedelta(days=12),
-            guardian,
-            rng,
-            "Reported being left off the rota; raised with the manager's manager.",
-        )
+        reported_on = min(acknowledged + timedelta(days=12), today)
+        what = "Reported being left off the rota."
+        done = "Raised with the manager's manager."
+        event = services.report_detriment(session, case, guardian, what, done, reported_on)
+        _backdate(event, rng, reported_on)
     if age > 7:
         feedback_on = min(case.received_on + timedelta(days=rng.randint(3, 20)), today)
-        case.first_feedback_on = feedback_on
-        method = rng.choice(list(FeedbackMethod))
-        if case.raised_anonymously:
-            method = FeedbackMethod.PORTAL
-        _event(
-            session,
-            case,
-            EventKind.FEEDBACK,
-            feedback_on,
-            guardian,
-            rng,
-            "Explained what the directorate is doing.",
-            category=method.value,
-        )
-    if age > 45 and rng.random() < 0.85:
-        _close(session, rng, case, today, guardian)
+        method = FeedbackMethod.PORTAL if case.raised_anonymously else rng.choice(FEEDBACK_METHODS)
+        summary = "Explained what the directorate is doing."
+        event = services.give_feedback(session, case, guardian, feedback_on, method, summary)
+        _backdate(event, rng, feedback_on)
+    if age > 45 and (will_answer or rng.random() < 0.85):
+        _close(session, rng, case, today, guardian, will_answer)
 
 
-def _close(session: Session, rng: random.Random, case: Case, today: date, guardian: int) -> None:
+def _close(
+    session: Session,
+    rng: random.Random,
+    case: Case,
+    today: date,
+    guardian: User,
+    will_answer: bool,
+) -> None:
     closed_on = min(case.received_on + timedelta(days=rng.randint(20, 120)), today)
-    case.status = CaseStatus.CLOSED.value
-    case.closed_on = closed_on
-    case.outcome = "Concern addressed: actions agreed with the directorate."
-    case.learning = "Shared learning with the team about raising issues early."
-    case.open_actions = ""
-    _event(session, case, EventKind.CLOSURE, closed_on, guardian, rng, "Closed with learning.")
-    if rng.random() < 0.3:
+    outcome = "Concern addressed: actions agreed with the directorate."
+    learning = "Shared learning with the team about raising issues early."
+    event = services.close(session, case, guardian, outcome, learning, "", closed_on)
+    _backdate(event, rng, closed_on)
+    due = case.detriment_check_in_due_on
+    if due is not None and due <= today and rng.random() < 0.6:
+        result = rng.choices(list(CheckInResult), weights=[80, 5, 15])[0]
+        event = services.check_in(session, case, guardian, due, result, "Checked in by phone.")
+        _backdate(event, rng, due)
+    if will_answer:
         answer = rng.choices(list(SpeakUpAgain), weights=[80, 8, 8, 4])[0]
-        case.speak_up_again = answer.value
-        case.speak_up_again_on = min(closed_on + timedelta(days=rng.randint(1, 20)), today)
+        answered_on = min(closed_on + timedelta(days=rng.randint(1, 20)), today)
+        event = record_speak_up_again(session, case, answer, None, answered_on)
+        _backdate(event, rng, answered_on)
 
 
-def _event(
-    session: Session,
-    case: Case,
-    kind: EventKind,
-    day: date,
-    actor_id: int,
-    rng: random.Random,
-    body: str,
-    category: str | None = None,
-) -> None:
-    event = CaseEvent(
-        case_id=case.id,
-        kind=kind.value,
-        occurred_at=_at(day, rng),
-        actor_id=actor_id,
-        category=category,
-        effective_on=day,
-    )
-    session.add(event)
-    event.body = body
-
-
-def _message(
-    session: Session,
-    case: Case,
-    direction: MessageDirection,
-    day: date,
-    author_id: int,
-    rng: random.Random,
-) -> None:
-    message = CaseMessage(
-        case_id=case.id,
-        direction=direction.value,
-        sent_at=_at(day, rng),
-        author_id=author_id,
-    )
-    session.add(message)
-    message.body = "Thank you for speaking up. I will be in touch within a week."
+def _backdate(entry: CaseEvent | CaseMessage, rng: random.Random, day: date) -> None:
+    """Date a timeline entry on the day it stands for, not when the seeding ran."""
+    moment = _at(day, rng)
+    if isinstance(entry, CaseMessage):
+        entry.sent_at = moment
+    else:
+        entry.occurred_at = moment
 
 
 def record_seeding(session: Session, summary: SeedSummary) -> None:

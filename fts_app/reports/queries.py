@@ -73,7 +73,7 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-ANONYMOUS = Case.confidentiality == ConfidentialityLevel.ANONYMOUS.value
+ANONYMOUS = Case.confidentiality == ConfidentialityLevel.ANONYMOUS
 
 
 def case_totals(session: Session, quarter: Quarter) -> CaseTotals:

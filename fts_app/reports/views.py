@@ -88,7 +88,7 @@ def board_report() -> ResponseReturnValue:
     quarter, loaded = _requested_report()
     if loaded is None:
         return _no_cases(quarter)
-    lead = current_user.role == Role.LEAD_GUARDIAN.value
+    lead = current_user.role == Role.LEAD_GUARDIAN
     return render_template(
         "reports/board.html",
         loaded=loaded,

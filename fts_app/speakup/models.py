@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fts_app.db import Base
+from fts_app.db import Base, StrEnumType
+from fts_app.speakup.enums import AgeBand, Disability, Ethnicity, Religion, Sex, SexualOrientation
 
 
 class EqualityResponse(Base):
@@ -23,12 +24,14 @@ class EqualityResponse(Base):
     #: the financial quarter it arrived in, e.g. 2026-27-Q2: the only time detail kept, so the
     #: row cannot be matched to a case by when it was written
     quarter: Mapped[str] = mapped_column(String(10), index=True)
-    ethnicity: Mapped[str | None] = mapped_column(String(40))
-    disability: Mapped[str | None] = mapped_column(String(40))
-    sex: Mapped[str | None] = mapped_column(String(40))
-    sexual_orientation: Mapped[str | None] = mapped_column(String(40))
-    religion: Mapped[str | None] = mapped_column(String(40))
-    age_band: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[Ethnicity | None] = mapped_column(StrEnumType(Ethnicity, 40))
+    disability: Mapped[Disability | None] = mapped_column(StrEnumType(Disability, 40))
+    sex: Mapped[Sex | None] = mapped_column(StrEnumType(Sex, 40))
+    sexual_orientation: Mapped[SexualOrientation | None] = mapped_column(
+        StrEnumType(SexualOrientation, 40)
+    )
+    religion: Mapped[Religion | None] = mapped_column(StrEnumType(Religion, 40))
+    age_band: Mapped[AgeBand | None] = mapped_column(StrEnumType(AgeBand, 40))
 
 
 class FollowUpThrottle(Base):

@@ -283,7 +283,7 @@ def read_own_case(portal_pass: PortalPass) -> PersonCaseView:
             )
         )
         for message in messages:
-            if message.direction == MessageDirection.TO_PERSON.value and message.read_at is None:
+            if message.direction == MessageDirection.TO_PERSON and message.read_at is None:
                 message.read_at = utcnow()
         return PersonCaseView(
             reference=case.reference,
@@ -298,7 +298,7 @@ def read_own_case(portal_pass: PortalPass) -> PersonCaseView:
 
 def next_reply_due(case: Case) -> date | None:
     """Return the date by which the person can expect the next reply, while the case is open."""
-    if case.status == CaseStatus.CLOSED.value:
+    if case.status == CaseStatus.CLOSED:
         return None
     if case.acknowledged_on is None:
         return case.acknowledge_due_on
@@ -312,7 +312,7 @@ def check_in_open(case: Case) -> bool:
     """Tell whether the check-in after closure is due today and not yet answered."""
     due = case.detriment_check_in_due_on
     return (
-        case.status == CaseStatus.CLOSED.value
+        case.status == CaseStatus.CLOSED
         and due is not None
         and due <= today_in_london()
         and case.detriment_checked_in_on is None
@@ -321,7 +321,7 @@ def check_in_open(case: Case) -> bool:
 
 def _as_portal_message(message: CaseMessage) -> PortalMessage:
     return PortalMessage(
-        from_guardian=message.direction == MessageDirection.TO_PERSON.value,
+        from_guardian=message.direction == MessageDirection.TO_PERSON,
         sent_at=message.sent_at,
         body=message.body or "",
     )
@@ -347,7 +347,7 @@ def add_reply(portal_pass: PortalPass, body: str) -> None:
     """Add the person's message to the case and flag it for the guardian."""
     with db.write_transaction() as session:
         case = _available_case(session, portal_pass)
-        message = CaseMessage(case_id=case.id, direction=MessageDirection.FROM_PERSON.value)
+        message = CaseMessage(case_id=case.id, direction=MessageDirection.FROM_PERSON)
         session.add(message)
         message.body = body
         case.unread_for_guardian = True
@@ -360,20 +360,23 @@ def answer_speak_up_again(
     """Record the answer to "would you speak up again?", once, after the case is closed."""
     with db.write_transaction() as session:
         case = _available_case(session, portal_pass)
-        if case.status != CaseStatus.CLOSED.value or case.speak_up_again is not None:
-            raise QuestionNotOpen
-        case.speak_up_again = answer.value
-        case.speak_up_again_on = today_in_london()
-        case.speak_up_again_comment = comment
-        case.unread_for_guardian = True
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                kind=EventKind.SPEAK_UP_AGAIN_ANSWER.value,
-                category=answer.value,
-            )
-        )
-        record(session, "portal.speak_up_again_answered", case_id=case.id, answer=answer.value)
+        record_speak_up_again(session, case, answer, comment, today_in_london())
+
+
+def record_speak_up_again(
+    session: Session, case: Case, answer: SpeakUpAgain, comment: str | None, answered_on: date
+) -> CaseEvent:
+    """Record the answer in the caller's transaction (see `answer_speak_up_again`)."""
+    if case.status != CaseStatus.CLOSED or case.speak_up_again is not None:
+        raise QuestionNotOpen
+    case.speak_up_again = answer
+    case.speak_up_again_on = answered_on
+    case.speak_up_again_comment = comment
+    case.unread_for_guardian = True
+    event = CaseEvent(case_id=case.id, kind=EventKind.SPEAK_UP_AGAIN_ANSWER, category=answer.value)
+    session.add(event)
+    record(session, "portal.speak_up_again_answered", case_id=case.id, answer=answer.value)
+    return event
 
 
 CHECK_IN_RESULTS = {
@@ -396,7 +399,7 @@ def answer_check_in(portal_pass: PortalPass, answer: DetrimentAnswer, details: s
         case.unread_for_guardian = True
         event = CaseEvent(
             case_id=case.id,
-            kind=EventKind.DETRIMENT_CHECK_IN.value,
+            kind=EventKind.DETRIMENT_CHECK_IN,
             category=result.value,
             effective_on=today,
         )

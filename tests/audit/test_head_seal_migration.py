@@ -1,4 +1,4 @@
-"""Migration audit_0002 adds the head's seal; heads from before it are sealed by the next entry."""
+"""Migration 0008 adds the head's seal; heads from before it are sealed by the next entry."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_upgrading_a_trail_written_before_seals_keeps_it_intact_and_the_next_ent
 ) -> None:
     url = app.config["DATABASE_URL"]
     db.session().close()
-    command.downgrade(alembic_config(url), "audit_0002@-1")
+    command.downgrade(alembic_config(url), "0007")
     try:
         assert "seal" not in head_columns()
         write_entries_from_before_heads_were_sealed(app, 3)

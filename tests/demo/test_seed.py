@@ -10,8 +10,18 @@ from flask import Flask
 from sqlalchemy import distinct, func, select
 
 from fts_app import db
+from fts_app.admin.services import get_settings
 from fts_app.audit.services import verify
-from fts_app.cases.enums import ConfidentialityLevel, Element, Route, WorkerGroup
+from fts_app.cases.deadlines import detriment_check_in_due, substantive_feedback_due
+from fts_app.cases.enums import (
+    AccessKind,
+    CaseStatus,
+    ConfidentialityLevel,
+    Element,
+    EventKind,
+    Route,
+    WorkerGroup,
+)
 from fts_app.cases.models import Case, CaseElement, CaseEvent
 from fts_app.demo.services import history_start
 from fts_app.timeutil import today_in_london
@@ -59,3 +69,46 @@ def test_seeding_prints_the_demo_sign_in(app: Flask) -> None:
     result = seed(app, 1)
     assert "guardian@demo.nhs.example" in result.output
     assert "password" in result.output
+
+
+def test_every_seeded_case_is_in_a_state_the_casework_services_reach(app: Flask) -> None:
+    assert seed(app, 120).exit_code == 0
+    session = db.session()
+    settings = get_settings(session)
+    today = today_in_london()
+    kinds: dict[str, set[EventKind]] = {}
+    for case_id, kind, effective_on in session.execute(
+        select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.effective_on)
+    ):
+        kinds.setdefault(case_id, set()).add(kind)
+        assert effective_on is None or effective_on <= today
+    cases = session.scalars(select(Case)).all()
+    assert {CaseStatus.IN_PROGRESS, CaseStatus.CLOSED} <= {case.status for case in cases}
+    for case in cases:
+        assert case.acknowledge_due_on and case.first_feedback_due_on, case.reference
+        assigned = [row for row in case.access_rows if row.kind is AccessKind.ASSIGNED]
+        if case.status is CaseStatus.NEW:
+            assert case.acknowledged_on is None and not assigned, case.reference
+            continue
+        assert len(assigned) == 1, case.reference
+        assert case.substantive_feedback_due_on == substantive_feedback_due(
+            settings, case.acknowledged_on
+        )
+        if case.first_feedback_on is not None:
+            assert EventKind.FEEDBACK in kinds[case.id], case.reference
+        if case.status is CaseStatus.CLOSED:
+            assert {EventKind.FEEDBACK, EventKind.CLOSURE} <= kinds[case.id], case.reference
+            assert case.outcome and case.learning, case.reference
+            assert case.detriment_check_in_due_on == detriment_check_in_due(
+                settings, case.closed_on
+            )
+        else:
+            assert case.closed_on is None and case.detriment_check_in_due_on is None
+        if case.detriment_checked_in_on is not None:
+            assert case.closed_on <= case.detriment_checked_in_on <= today, case.reference
+        if case.speak_up_again is not None:
+            # only the portal asks the question, so the person holds an access code
+            assert case.status is CaseStatus.CLOSED and case.access_code_hash, case.reference
+            assert case.closed_on <= case.speak_up_again_on <= today, case.reference
+    assert any(case.detriment_checked_in_on for case in cases)
+    assert any(case.speak_up_again for case in cases)

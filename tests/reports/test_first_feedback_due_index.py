@@ -69,7 +69,7 @@ def test_the_migration_adds_the_column_to_the_index_and_takes_it_away_again(
         )
     url = app.config["DATABASE_URL"]
     db.session().close()
-    command.downgrade(alembic_config(url), "reports_0003")
+    command.downgrade(alembic_config(url), "0009")
     try:
         assert index_columns() == COLUMNS_BEFORE
     finally:

@@ -3,19 +3,18 @@
 The board report now counts that day as meeting the deadline too, so without the column the
 count reads every case's row, encrypted text and all, instead of the index alone.
 
-Revision ID: reports_0004
-Revises: reports_0003
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "reports_0004"
-down_revision = "reports_0003"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
-#: the column arrives on the cases branch
-depends_on = "cases_0004"
+depends_on = None
 
 INDEX = "ix_cases_report_first_feedback_due"
 COLUMNS_BEFORE = ["first_feedback_due_on", "first_feedback_on"]

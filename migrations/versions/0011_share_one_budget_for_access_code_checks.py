@@ -5,8 +5,8 @@ times are no longer read. Every row goes, the overall one too: the table holds a
 seconds of state, an empty table is a full budget, and an overall row from the old delays could
 lie up to a minute ahead where the budget allows half a second.
 
-Revision ID: speakup_0003
-Revises: speakup_0002
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "speakup_0003"
-down_revision = "speakup_0002"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

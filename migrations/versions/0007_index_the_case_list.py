@@ -4,16 +4,16 @@ The case rows are wide (they carry the encrypted text), so the list's counts and
 these narrow indexes instead. Overdue counts use the reports' acknowledged_on and
 first_feedback_on indexes.
 
-Revision ID: cases_0003
-Revises: cases_0002
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "cases_0003"
-down_revision = "cases_0002"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 Cases that already have such an entry take the London day it was recorded. The case list's
 covering indexes carry the new column, so its overdue count still reads only them.
 
-Revision ID: cases_0004
-Revises: cases_0003
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = "cases_0004"
-down_revision = "cases_0003"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

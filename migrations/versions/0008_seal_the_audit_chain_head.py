@@ -4,8 +4,8 @@ The seal is an HMAC under the audit key, which migrations do not have. Existing 
 unsealed: the next audited action seals the head, and until then `audit verify` reports it as
 not yet sealed instead of failing.
 
-Revision ID: audit_0002
-Revises: 0001
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "audit_0002"
-down_revision = "0001"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Index cases by the dates reports count them over, carrying the columns the counts read.
 
-Revision ID: reports_0003
-Revises: reports_0002
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "reports_0003"
-down_revision = "reports_0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

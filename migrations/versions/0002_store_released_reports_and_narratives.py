@@ -1,6 +1,6 @@
 """Store released board reports and the lead guardian's narrative for each quarter.
 
-Revision ID: reports_0002
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "reports_0002"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -31,7 +31,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
+    #: how long a set-up link for a new or reset staff account works
+    "SET_UP_LINK_HOURS": 72,
     "PREFERRED_URL_SCHEME": "http",
+    #: the app's absolute public address, for links printed or mailed to people
+    "BASE_URL": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "TESTING": False,
@@ -46,7 +50,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "RATELIMIT_STORAGE_URI": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "SET_UP_LINK_HOURS": int,
     "PREFERRED_URL_SCHEME": str,
+    "BASE_URL": str,
 }
 
 

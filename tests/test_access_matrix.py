@@ -15,6 +15,8 @@ from flask.testing import FlaskClient
 
 from fts_app import db
 from fts_app.admin.models import Directorate
+from fts_app.admin.services import create_account
+from fts_app.auth.approvals import pending_approvals
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases.models import Case
@@ -70,7 +72,13 @@ MATRIX: dict[str, Route] = {
     "auth.login": public("GET", "/login"),
     "auth.two_factor": public("GET", "/login/two-factor"),
     "auth.set_up_two_factor": public("GET", "/login/set-up-two-factor"),
-    "auth.first_admin": public("GET", "/setup/first-admin/not-a-real-token"),
+    "auth.first_admin_link": public("GET", "/setup/first-admin/not-a-real-token"),
+    "auth.first_admin": public("GET", "/setup/first-admin"),
+    "auth.set_up_link": public("GET", "/account/set-up/not-a-real-token"),
+    "auth.set_up_account": public("GET", "/account/set-up"),
+    "auth.approvals": staff("GET", "/account-approvals", Role.LEAD_GUARDIAN),
+    "auth.approve": staff("POST", "/account-approvals/{approval}/approve", Role.LEAD_GUARDIAN),
+    "auth.refuse": staff("POST", "/account-approvals/{other_approval}/refuse", Role.LEAD_GUARDIAN),
     "auth.password": staff("GET", "/account/password", *STAFF),
     "admin.index": staff("GET", "/admin/", Role.ADMIN),
     "admin.accounts": staff("GET", "/admin/accounts", Role.ADMIN),
@@ -82,9 +90,7 @@ MATRIX: dict[str, Route] = {
     "admin.reactivate_account": staff(
         "POST", "/admin/accounts/{other_user}/reactivate", Role.ADMIN
     ),
-    "admin.reset_account_two_factor": staff(
-        "POST", "/admin/accounts/{other_user}/reset-two-factor", Role.ADMIN
-    ),
+    "admin.reset_sign_in": staff("POST", "/admin/accounts/{other_user}/reset-sign-in", Role.ADMIN),
     "admin.settings": staff("GET", "/admin/settings", Role.ADMIN),
     "admin.directorates": staff("GET", "/admin/directorates", Role.ADMIN),
     "admin.rename_directorate_form": staff(
@@ -123,8 +129,12 @@ MATRIX: dict[str, Route] = {
     "auth.confirm_logout": public("GET", "/logout"),
     "auth.logout": public("POST", "/logout"),
 }
-#: pages whose URL holds a secret: a wrong one is a 404 for everyone
-EXPECTED_OVERRIDES = {"auth.first_admin": NOT_FOUND}
+#: pages whose URL holds a secret, or that need one opened first: a 404 for everyone without
+EXPECTED_OVERRIDES = {
+    "auth.first_admin_link": NOT_FOUND,
+    "auth.first_admin": NOT_FOUND,
+    "auth.set_up_link": NOT_FOUND,
+}
 
 
 def expected(endpoint: str, route: Route, role: str) -> str | int:
@@ -139,7 +149,7 @@ def expected(endpoint: str, route: Route, role: str) -> str | int:
 
 
 #: public pages that lead a signed-in person elsewhere, or need a step first
-LOOSE_PUBLIC = {"auth.login", "auth.two_factor", "auth.set_up_two_factor"}
+LOOSE_PUBLIC = {"auth.login", "auth.two_factor", "auth.set_up_two_factor", "auth.set_up_account"}
 
 
 def outcome(response, method: str) -> str | int:  # type: ignore[no-untyped-def]
@@ -173,7 +183,21 @@ def places(make_user: Callable[..., User], make_case: Callable[..., Case]) -> di
         session.add(directorate)
         session.flush()
         directorate_id = directorate.id
-    return {"other_user": str(other.id), "directorate": str(directorate_id)}
+    admin = make_user(Role.ADMIN, email="approvals-admin@trust.nhs.example")
+    approvals = [
+        create_account(
+            admin.id, role=Role.GUARDIAN, email=f"{name}@trust.nhs.example", display_name=name
+        )
+        for name in ("waiting", "also-waiting")
+    ]
+    approval_ids = [str(pending.id) for pending in pending_approvals(db.session())]
+    assert len(approvals) == len(approval_ids)
+    return {
+        "other_user": str(other.id),
+        "directorate": str(directorate_id),
+        "approval": approval_ids[0],
+        "other_approval": approval_ids[1],
+    }
 
 
 def person_for(role: str, make_user: Callable[..., User]) -> User | None:

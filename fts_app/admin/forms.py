@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, RadioField, StringField
+from wtforms import IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from fts_app.admin.models import DEFAULT_SUPPRESSION_THRESHOLD
 from fts_app.admin.services import SETTING_RANGES
 from fts_app.auth.enums import Role
-from fts_app.auth.services import MIN_PASSWORD_LENGTH
 
 CHOOSE_HIDDEN_COUNTS = "Choose which small counts to hide in board reports"
 #: no setting comes near this; larger typed numbers are refused before any range check
@@ -124,17 +123,6 @@ class NewAccountForm(FlaskForm):
     )
     display_name = StringField(
         "Full name", validators=[DataRequired("Enter the person's full name"), Length(max=120)]
-    )
-    password = PasswordField(
-        "Initial password (optional)",
-        description="Leave this empty and a password will be made for you to pass on.",
-        validators=[
-            Optional(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                message=f"Password must be at least {MIN_PASSWORD_LENGTH} characters",
-            ),
-        ],
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,12 @@ from fts_app import db
 from fts_app.admin.models import SETTINGS_ROW_ID, Directorate, OrganisationSettings
 from fts_app.audit.models import AuditEvent
 from fts_app.audit.services import record
+from fts_app.auth.approvals import request_approval
 from fts_app.auth.enums import Role, SessionEnd
 from fts_app.auth.models import User
-from fts_app.auth.services import create_user, new_initial_password, restart_two_factor
+from fts_app.auth.services import create_user
 from fts_app.auth.sessions import end_sessions_of
+from fts_app.auth.set_up import reset_sign_in
 from fts_app.timeutil import as_london
 
 #: the whole numbers an administrator may choose for each setting, lowest and highest
@@ -58,12 +61,21 @@ def get_settings(session: Session) -> OrganisationSettings:
     return settings
 
 
+#: the operator's command that prints a set-up link until mail is configured
+SET_UP_LINK_COMMAND = "flask --app wsgi users set-up-link --email {email}"
+
+
 @dataclass(frozen=True)
 class NewAccount:
-    """An account just created, with the initial password if one was generated for it."""
+    """An account just created: it waits for set-up, and perhaps for a lead guardian."""
 
     user: User
-    generated_password: str | None
+    awaiting_approval: bool
+
+    @property
+    def set_up_link_command(self) -> str:
+        """Return the command the operator runs on the server for the person's set-up link."""
+        return SET_UP_LINK_COMMAND.format(email=self.user.email)
 
 
 def list_accounts(session: Session) -> list[User]:
@@ -79,29 +91,28 @@ def get_account(session: Session, user_id: int) -> User:
     return user
 
 
-def create_account(
-    actor_id: int, *, role: Role, email: str, display_name: str, password: str | None
-) -> NewAccount:
-    """Create an account; without a chosen password, generate one to show the admin once."""
-    chosen = password or new_initial_password()
+def create_account(actor_id: int, *, role: Role, email: str, display_name: str) -> NewAccount:
+    """Create an account the person sets up through a link; a caseworker role awaits approval.
+
+    The administrator never knows the password or the authenticator (README, "Who sees what").
+    """
     with db.write_transaction() as session:
         user = create_user(
             session,
             email=email,
             role=role,
-            password=chosen,
+            password=secrets.token_urlsafe(32),
             display_name=display_name,
             actor_id=actor_id,
         )
+        # create_user's random password is known to no one: the person sets theirs by link
+        user.must_set_password = True
         record(
-            session,
-            "admin.account_created",
-            actor_id=actor_id,
-            user_id=user.id,
-            role=role,
-            password_generated=password is None,
+            session, "admin.account_created", actor_id=actor_id, user_id=user.id, role=role.value
         )
-    return NewAccount(user=user, generated_password=None if password else chosen)
+        if role.works_cases:
+            request_approval(session, user, actor_id=actor_id)
+    return NewAccount(user=user, awaiting_approval=role.works_cases)
 
 
 def set_account_active(actor_id: int, user_id: int, *, active: bool) -> None:
@@ -118,21 +129,17 @@ def set_account_active(actor_id: int, user_id: int, *, active: bool) -> None:
         record(session, action, actor_id=actor_id, user_id=user.id, sessions_ended=ended)
 
 
-def reset_two_factor(actor_id: int, user_id: int) -> None:
-    """Make the person set up their authenticator app again; their sessions end."""
+def reset_account_sign_in(actor_id: int, user_id: int) -> None:
+    """Replace a person's password and authenticator with a set-up link; their sessions end."""
     with db.write_transaction() as session:
         user = get_account(session, user_id)
-        if not user.role_enum.uses_two_factor:
-            raise AdminError(f"{user.role_enum.label}s do not use two-factor sign-in")
-        restart_two_factor(user)
-        ended = end_sessions_of(session, user.id, SessionEnd.TWO_FACTOR_RESET)
-        record(
-            session,
-            "admin.two_factor_reset",
-            actor_id=actor_id,
-            user_id=user.id,
-            sessions_ended=ended,
-        )
+        if user.id == actor_id:
+            raise AdminError(
+                "You cannot reset your own sign-in. Change your password from your account."
+            )
+        if not user.is_active:
+            raise AdminError("Reactivate the account before resetting its sign-in")
+        reset_sign_in(session, user, actor_id=actor_id)
 
 
 def update_settings(actor_id: int, values: Mapping[str, object]) -> list[str]:
@@ -228,6 +235,13 @@ SIGN_IN_OUTCOMES = {
     "auth.two_factor_set_up": "Two-factor sign-in set up",
     "auth.first_admin_link_issued": "Link to create the first administrator made",
     "auth.first_admin_created": "First administrator created",
+    "auth.first_admin_link_opened": "Link to create the first administrator opened",
+    "auth.set_up_link_issued": "Set-up link made on the server",
+    "auth.set_up_link_opened": "Set-up link opened",
+    "auth.password_set_up": "Own password chosen",
+    "auth.approval_requested": "Caseworker role waiting for the lead guardian's approval",
+    "auth.account_approved": "Caseworker role approved by the lead guardian",
+    "auth.account_refused": "Caseworker role refused by the lead guardian",
 }
 FAILURE_REASONS = {
     "unknown-account": "no account has that email address",

@@ -11,6 +11,7 @@ from flask_login import current_user
 from fts_app import db
 from fts_app.admin.forms import DirectorateForm, NewAccountForm, SettingsForm
 from fts_app.admin.services import (
+    SET_UP_LINK_COMMAND,
     SETTING_FIELDS,
     AdminError,
     NotFound,
@@ -22,13 +23,14 @@ from fts_app.admin.services import (
     list_accounts,
     list_directorates,
     rename_directorate,
-    reset_two_factor,
+    reset_account_sign_in,
     set_account_active,
     set_directorate_active,
     sign_in_events,
     update_settings,
 )
 from fts_app.auth.access import roles_required
+from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role
 from fts_app.auth.forms import show_error
 from fts_app.auth.services import AccountError
@@ -55,7 +57,7 @@ def accounts() -> ResponseReturnValue:
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])
 @administrators_only
 def new_account() -> ResponseReturnValue:
-    """Create a staff account; a generated initial password is shown on this response only."""
+    """Create a staff account that the person sets up through a link only they receive."""
     form = NewAccountForm()
     if form.validate_on_submit():
         try:
@@ -64,7 +66,6 @@ def new_account() -> ResponseReturnValue:
                 role=Role(form.role.data),
                 email=form.email.data or "",
                 display_name=form.display_name.data or "",
-                password=form.password.data or None,
             )
         except AccountError as error:
             show_error(form, str(error), error.field)
@@ -77,11 +78,17 @@ def new_account() -> ResponseReturnValue:
 @administrators_only
 def account(user_id: int) -> ResponseReturnValue:
     """Show one account and what can be done to it."""
+    session = db.session()
     try:
-        user = get_account(db.session(), user_id)
+        user = get_account(session, user_id)
     except NotFound:
         abort(404)
-    return render_template("admin/account.html", account=user)
+    return render_template(
+        "admin/account.html",
+        account=user,
+        awaiting_approval=awaiting_approval(session, user.id),
+        set_up_link_command=SET_UP_LINK_COMMAND.format(email=user.email),
+    )
 
 
 @bp.post("/admin/accounts/<int:user_id>/deactivate")
@@ -106,15 +113,15 @@ def reactivate_account(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/admin/accounts/<int:user_id>/reset-two-factor")
+@bp.post("/admin/accounts/<int:user_id>/reset-sign-in")
 @administrators_only
-def reset_account_two_factor(user_id: int) -> ResponseReturnValue:
-    """Make the person set up their authenticator app again at their next sign-in."""
+def reset_sign_in(user_id: int) -> ResponseReturnValue:
+    """Replace the person's password and authenticator with a set-up link for them alone."""
     return _change_account(
         user_id,
-        lambda: reset_two_factor(current_user.id, user_id),
-        "Two-factor sign-in reset. The person will set up their authenticator app again "
-        "when they next sign in.",
+        lambda: reset_account_sign_in(current_user.id, user_id),
+        "Sign-in reset. The person has been signed out and needs a new set-up link: ask the "
+        "operator to make one on the server.",
     )
 
 

@@ -1,8 +1,12 @@
-"""`users` commands: create staff accounts, and the link that creates the first administrator."""
+"""`users` commands: create staff accounts, print set-up links and the first administrator's link.
+
+These run on the server, the operator's trusted path: an account made here takes effect at once.
+"""
 
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from fts_app import db
@@ -14,6 +18,7 @@ from fts_app.auth.services import (
     new_initial_password,
     provisioning_uri,
 )
+from fts_app.auth.set_up import issue_set_up_link
 
 users_cli = click.Group("users", help="Manage staff accounts.")
 
@@ -57,3 +62,29 @@ def first_admin_link_command(base_url: str) -> None:
     if token is None:
         return
     click.echo(f"Create the first administrator: {base_url.rstrip('/')}/setup/first-admin/{token}")
+
+
+@users_cli.command("set-up-link")
+@click.option("--email", required=True, help="The email address of the account to set up.")
+@click.option(
+    "--base-url",
+    help="Where the service is reached, e.g. https://fts.example (default: FTS_BASE_URL).",
+)
+@with_appcontext
+def set_up_link_command(email: str, base_url: str | None) -> None:
+    """Print a one-time set-up link for an account made or reset in the web admin.
+
+    Pass it to the person alone: it lets them choose their password and set up two-factor
+    sign-in. Any earlier link for the account stops working.
+    """
+    base = base_url or current_app.config.get("BASE_URL")
+    if not base:
+        raise click.ClickException("Give --base-url, or set FTS_BASE_URL")
+    try:
+        token = issue_set_up_link(email)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    hours = current_app.config["SET_UP_LINK_HOURS"]
+    click.echo(
+        f"Set-up link (works once, for {hours} hours): {base.rstrip('/')}/account/set-up/{token}"
+    )

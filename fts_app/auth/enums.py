@@ -35,11 +35,14 @@ class SessionEnd(Choice):
     TWO_FACTOR_RESET = ("two-factor-reset", "Ended when two-factor sign-in was reset")
     REPLACED = ("replaced", "Replaced by a new sign-in in the same browser")
     LOCKED = ("locked", "Ended when sign-in was paused after failed attempts")
+    SIGN_IN_RESET = ("sign-in-reset", "Ended when the account's sign-in was reset")
+    AWAITING_APPROVAL = ("awaiting-approval", "Ended: the account awaits the lead's approval")
 
 
 class SignInStep(Choice):
     """What a person must do next once their password has been accepted."""
 
     DONE = ("done", "Signed in")
+    SET_PASSWORD = ("set-password", "Choose a new password")
     TWO_FACTOR = ("two-factor", "Enter a code from the authenticator app")
     SET_UP_TWO_FACTOR = ("set-up-two-factor", "Set up the authenticator app")

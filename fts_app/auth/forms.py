@@ -89,3 +89,9 @@ class FirstAdminForm(FlaskForm):
         "Full name", validators=[DataRequired("Enter your full name"), Length(max=120)]
     )
     password, confirm_password = _new_password_fields()
+
+
+class SetUpPasswordForm(FlaskForm):
+    """The person's own new password, twice."""
+
+    password, confirm_password = _new_password_fields()

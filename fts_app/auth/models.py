@@ -34,11 +34,10 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    @property
-    def role_enum(self) -> Role:
-        """Return the role as an enumeration member."""
-        return self.role
+    #: the person must choose a new password before any sign-in completes
+    must_set_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: when the web admin last replaced this account's password and authenticator
+    sign_in_reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def is_authenticated(self) -> bool:
@@ -93,3 +92,23 @@ class OneTimeToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccountApproval(Base):
+    """A caseworker role asked for in the web admin, which a lead guardian approves or refuses."""
+
+    __tablename__ = "account_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the role asked for; the account cannot sign in with it until approved
+    role: Mapped[str] = mapped_column(String(20))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: None while waiting; True approved, False refused
+    approved: Mapped[bool | None] = mapped_column(Boolean)
+
+    def __repr__(self) -> str:
+        return f"AccountApproval(id={self.id}, user_id={self.user_id}, approved={self.approved})"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.services import record
+from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role, SessionEnd, SignInStep
 from fts_app.auth.models import OneTimeToken, User, UserSession
 from fts_app.auth.passwords import hash_secret, needs_rehash, secret_matches
@@ -26,6 +27,8 @@ MIN_PASSWORD_LENGTH = 12
 LOCK_AFTER_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
 FIRST_ADMIN = "first-admin"
+#: the first-administrator link once opened: its token lives only in the signed cookie
+FIRST_ADMIN_CLAIMED = "first-admin-claimed"
 FIRST_ADMIN_LINK_LIFETIME = timedelta(hours=24)
 
 # One message whether the address is unknown, the password wrong or sign-in paused, so the
@@ -42,6 +45,9 @@ REUSED_CODE = (
 )
 PAUSED = "Too many failed attempts. Sign-in is paused for 15 minutes."
 SESSION_ENDED = "Your session has ended, sign in again"
+AWAITING_APPROVAL = (
+    "Your account is set up. You can sign in once the lead guardian has approved it."
+)
 
 
 class AccountError(Exception):
@@ -226,7 +232,9 @@ def _start_sign_in(session: Session, user: User, replacing: str | None) -> SignI
 
 
 def _next_step(user: User) -> SignInStep:
-    if not user.role_enum.uses_two_factor:
+    if user.must_set_password:
+        return SignInStep.SET_PASSWORD
+    if not user.role.uses_two_factor:
         return SignInStep.DONE
     if user.totp_confirmed_at is None:
         return SignInStep.SET_UP_TWO_FACTOR
@@ -247,10 +255,21 @@ def sign_in_with_code(token: str, code: str) -> None:
     with db.write_transaction() as session:
         row = session.get(UserSession, token_hash(token))
         user = session.get(User, row.user_id) if row is not None else None
-        if row is None or user is None or row.ended_at is not None or row.two_factor_passed:
+        if (
+            row is None
+            or user is None
+            or row.ended_at is not None
+            or row.two_factor_passed
+            or user.must_set_password
+        ):
             raise SignInAbandoned(SESSION_ENDED)
         refusal, abandoned = _code_refusal(session, row, user, code)
-        if refusal is None:
+        if refusal is None and awaiting_approval(session, user.id):
+            # the authenticator is set up, but a caseworker role asked for in the web admin
+            # gives no session until a lead guardian approves it
+            end_session(row, SessionEnd.AWAITING_APPROVAL)
+            refusal, abandoned = AWAITING_APPROVAL, True
+        elif refusal is None:
             row.two_factor_passed = True
             _complete_sign_in(session, user, two_factor=True)
     if refusal is not None and abandoned:
@@ -335,37 +354,65 @@ def issue_first_admin_token() -> str | None:
     return token
 
 
-def first_admin_link_usable(token: str) -> bool:
-    """Tell whether a first-administrator link can still be used."""
-    session = db.session()
-    return _usable_token(session.get(OneTimeToken, token_hash(token))) and not _has_accounts(
-        session
+def take_link(session: Session, token: str, purpose: str) -> OneTimeToken:
+    """Mark a one-time link used, or raise LinkUnusable; the row stays locked until commit."""
+    link = session.scalar(
+        select(OneTimeToken).where(OneTimeToken.id == token_hash(token)).with_for_update()
     )
+    if link is None or not usable_link(link, purpose):
+        raise LinkUnusable
+    link.used_at = utcnow()
+    return link
 
 
-def _usable_token(row: OneTimeToken | None) -> bool:
+def usable_link(row: OneTimeToken | None, purpose: str) -> bool:
+    """Tell whether a one-time link row is for `purpose`, unused and unexpired."""
     return (
         row is not None
-        and row.purpose == FIRST_ADMIN
+        and row.purpose == purpose
         and row.used_at is None
         and naive_utc(utcnow()) < naive_utc(row.expires_at)
     )
 
 
-def create_first_admin(
-    token: str, *, email: str, display_name: str, password: str
-) -> SignInStarted:
-    """Use the link once to create the first administrator, who then sets up two-factor."""
+def claim_first_admin_link(token: str) -> str:
+    """Use up the printed link at its first opening and return a claim for the browser's cookie.
+
+    The link's path reaches access logs; once opened it is worthless, and the form is filled
+    in under the claim, which only the cookie holds.
+    """
     with db.write_transaction() as session:
-        link = session.scalar(
-            select(OneTimeToken).where(OneTimeToken.id == token_hash(token)).with_for_update()
+        link = take_link(session, token, FIRST_ADMIN)
+        if _has_accounts(session):
+            raise LinkUnusable
+        claim = secrets.token_urlsafe(32)
+        session.add(
+            OneTimeToken(
+                id=token_hash(claim), purpose=FIRST_ADMIN_CLAIMED, expires_at=link.expires_at
+            )
         )
-        if link is None or not _usable_token(link) or _has_accounts(session):
+        record(session, "auth.first_admin_link_opened")
+    return claim
+
+
+def first_admin_claim_usable(claim: str) -> bool:
+    """Tell whether a claimed first-administrator link can still create the administrator."""
+    session = db.session()
+    row = session.get(OneTimeToken, token_hash(claim))
+    return usable_link(row, FIRST_ADMIN_CLAIMED) and not _has_accounts(session)
+
+
+def create_first_admin(
+    claim: str, *, email: str, display_name: str, password: str
+) -> SignInStarted:
+    """Use the claimed link once to create the first administrator, who then sets up two-factor."""
+    with db.write_transaction() as session:
+        link = take_link(session, claim, FIRST_ADMIN_CLAIMED)
+        if _has_accounts(session):
             raise LinkUnusable
         user = create_user(
             session, email=email, role=Role.ADMIN, password=password, display_name=display_name
         )
-        link.used_at = utcnow()
         link.user_id = user.id
         record(session, "auth.first_admin_created", actor_id=user.id, user_id=user.id)
         session_token = start_session(session, user, two_factor_passed=False)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import (
     Blueprint,
     Request,
+    abort,
     current_app,
     flash,
     g,
@@ -30,11 +31,13 @@ from fts_app.auth.access import (
     public,
     roles_required,
 )
+from fts_app.auth.approvals import ApprovalGone, decide_approval, pending_approvals
 from fts_app.auth.enums import Role, SignInStep
 from fts_app.auth.forms import (
     ChangePasswordForm,
     CodeForm,
     FirstAdminForm,
+    SetUpPasswordForm,
     SignInForm,
     show_error,
 )
@@ -47,8 +50,9 @@ from fts_app.auth.services import (
     SignInRefused,
     SignInStarted,
     change_password,
+    claim_first_admin_link,
     create_first_admin,
-    first_admin_link_usable,
+    first_admin_claim_usable,
     normalise_email,
     provisioning_uri,
     sign_in_with_code,
@@ -64,6 +68,7 @@ from fts_app.auth.sessions import (
     token_from_cookie,
     token_hash,
 )
+from fts_app.auth.set_up import choose_password, open_set_up_link
 from fts_app.auth.two_factor import grouped_for_typing, qr_code_svg
 from fts_app.extensions import limiter, login_manager
 
@@ -71,6 +76,8 @@ bp = Blueprint("auth", "fts_app.auth")
 
 #: where, in the signed cookie, the page asked for before sign-in waits
 AFTER_SIGN_IN = "after_sign_in"
+#: where, in the signed cookie, an opened first-administrator link's claim waits
+FIRST_ADMIN_CLAIM = "first_admin_claim"
 SIGN_IN_SCOPE = "staff-sign-in"
 DEFAULT_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 DEFAULT_LIMIT_OVERALL = "300 per minute"
@@ -171,9 +178,15 @@ def _continue_sign_in(started: SignInStarted, after: str | None) -> ResponseRetu
     keep_in_cookie(started.token)
     if after:
         session[AFTER_SIGN_IN] = after
-    if started.next_step is SignInStep.TWO_FACTOR:
+    return _to_step(started.next_step)
+
+
+def _to_step(step: SignInStep) -> ResponseReturnValue:
+    if step is SignInStep.SET_PASSWORD:
+        return redirect(url_for("auth.set_up_account"))
+    if step is SignInStep.TWO_FACTOR:
         return redirect(url_for("auth.two_factor"))
-    if started.next_step is SignInStep.SET_UP_TWO_FACTOR:
+    if step is SignInStep.SET_UP_TWO_FACTOR:
         return redirect(url_for("auth.set_up_two_factor"))
     return _to_destination()
 
@@ -182,7 +195,7 @@ def _to_destination() -> ResponseReturnValue:
     live = open_session()
     if live is None:
         return redirect(url_for("auth.login"))
-    return redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role_enum))
+    return redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role))
 
 
 def _pending_sign_in() -> LiveSession | None:
@@ -211,6 +224,8 @@ def two_factor() -> ResponseReturnValue:
     pending = _pending_sign_in()
     if pending is None:
         return _back_to_the_start()
+    if pending.user.must_set_password:
+        return redirect(url_for("auth.set_up_account"))
     if pending.user.totp_confirmed_at is None:
         return redirect(url_for("auth.set_up_two_factor"))
     form = CodeForm()
@@ -229,6 +244,8 @@ def set_up_two_factor() -> ResponseReturnValue:
     pending = _pending_sign_in()
     if pending is None:
         return _back_to_the_start()
+    if pending.user.must_set_password:
+        return redirect(url_for("auth.set_up_account"))
     if pending.user.totp_confirmed_at is not None:
         return redirect(url_for("auth.two_factor"))
     form = CodeForm()
@@ -297,29 +314,110 @@ def password() -> ResponseReturnValue:
                 "signed out.",
                 "success",
             )
-            return redirect(home_path(current_user.role_enum))
+            return redirect(home_path(current_user.role))
     return render_template("auth/change_password.html", form=form)
 
 
-@bp.route("/setup/first-admin/<token>", methods=["GET", "POST"])
+def _link_unusable(kind: str) -> ResponseReturnValue:
+    return render_template("auth/link_unusable.html", kind=kind), 404
+
+
+@bp.get("/setup/first-admin/<token>")
 @public
-def first_admin(token: str) -> ResponseReturnValue:
-    """Create the first administrator through the single-use link the operator was given."""
-    if not first_admin_link_usable(token):
-        return render_template("auth/link_unusable.html"), 404
+def first_admin_link(token: str) -> ResponseReturnValue:
+    """Use up the operator's link at its first opening, then go on at a path without it."""
+    try:
+        claim = claim_first_admin_link(token)
+    except LinkUnusable:
+        return _link_unusable("first-admin")
+    session[FIRST_ADMIN_CLAIM] = claim
+    return redirect(url_for("auth.first_admin"))
+
+
+@bp.route("/setup/first-admin", methods=["GET", "POST"])
+@public
+def first_admin() -> ResponseReturnValue:
+    """Create the first administrator under the claim of the link opened in this browser."""
+    claim = session.get(FIRST_ADMIN_CLAIM)
+    if not isinstance(claim, str) or not first_admin_claim_usable(claim):
+        return _link_unusable("first-admin")
     form = FirstAdminForm()
     if form.validate_on_submit():
         try:
             started = create_first_admin(
-                token,
+                claim,
                 email=form.email.data or "",
                 display_name=form.display_name.data or "",
                 password=form.password.data or "",
             )
         except LinkUnusable:
-            return render_template("auth/link_unusable.html"), 404
+            return _link_unusable("first-admin")
         except AccountError as error:
             show_error(form, str(error), error.field)
         else:
             return _continue_sign_in(started, after=None)
     return render_template("auth/first_admin.html", form=form)
+
+
+@bp.get("/account/set-up/<token>")
+@public
+def set_up_link(token: str) -> ResponseReturnValue:
+    """Use up a set-up link at its first opening and go on at a path without it."""
+    try:
+        started = open_set_up_link(token, replacing=token_from_cookie())
+    except LinkUnusable:
+        return _link_unusable("set-up")
+    return _continue_sign_in(started, after=None)
+
+
+@bp.route("/account/set-up", methods=["GET", "POST"])
+@public
+def set_up_account() -> ResponseReturnValue:
+    """Let the person choose their own password before their sign-in goes on."""
+    pending = _pending_sign_in()
+    if pending is None or not pending.user.must_set_password:
+        return _back_to_the_start()
+    form = SetUpPasswordForm()
+    if form.validate_on_submit():
+        try:
+            step = choose_password(pending.token, form.password.data or "")
+        except SignInAbandoned as ended:
+            forget_cookie()
+            flash(str(ended))
+            return redirect(url_for("auth.login"))
+        except AccountError as error:
+            show_error(form, str(error), error.field)
+        else:
+            return _to_step(step)
+    return render_template("auth/set_up_account.html", form=form, email=pending.user.email)
+
+
+@bp.get("/account-approvals")
+@roles_required(Role.LEAD_GUARDIAN)
+def approvals() -> ResponseReturnValue:
+    """List caseworker accounts made in the web admin that wait for the lead's decision."""
+    return render_template("auth/approvals.html", approvals=pending_approvals(db.session()))
+
+
+@bp.post("/account-approvals/<int:approval_id>/approve")
+@roles_required(Role.LEAD_GUARDIAN)
+def approve(approval_id: int) -> ResponseReturnValue:
+    """Let the account sign in with the role it was given."""
+    return _decide(approval_id, approve=True)
+
+
+@bp.post("/account-approvals/<int:approval_id>/refuse")
+@roles_required(Role.LEAD_GUARDIAN)
+def refuse(approval_id: int) -> ResponseReturnValue:
+    """Refuse the role: the account is deactivated."""
+    return _decide(approval_id, approve=False)
+
+
+def _decide(approval_id: int, *, approve: bool) -> ResponseReturnValue:
+    try:
+        email = decide_approval(current_user.id, approval_id, approve=approve)
+    except ApprovalGone:
+        abort(404)
+    done = "approved: they can now sign in" if approve else "refused: the account is deactivated"
+    flash(f"The account {email} was {done}.", "success")
+    return redirect(url_for("auth.approvals"))

@@ -813,7 +813,7 @@ def _grant(case: Case, user_id: int, kind: AccessKind) -> None:
 
 def _case_worker(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
-    if user is None or not user.is_active or not user.role_enum.works_cases:
+    if user is None or not user.is_active or not user.role.works_cases:
         raise CaseActionRefused("Choose a guardian who can work on cases.")
     return user
 

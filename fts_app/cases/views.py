@@ -17,7 +17,9 @@ from werkzeug.exceptions import NotFound
 from fts_app import db, errors
 from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
+from fts_app.auth.approvals import pending_approvals
 from fts_app.auth.enums import Role
+from fts_app.auth.set_up import recent_caseworker_account_changes
 from fts_app.cases import services
 from fts_app.cases.access import (
     CaseNotVisible,
@@ -132,6 +134,8 @@ def case_list() -> ResponseReturnValue:
         bank_holidays_ran_out=(
             bank_holidays_ran_out(today) if is_lead_guardian(current_user) else None
         ),
+        account_changes=recent_caseworker_account_changes(session),
+        approvals_waiting=len(pending_approvals(session)) if is_lead_guardian(current_user) else 0,
     )
 
 

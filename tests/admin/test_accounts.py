@@ -46,45 +46,31 @@ def account_with_email(email: str) -> User | None:
     return db.session().scalar(select(User).where(User.email == email))
 
 
-def test_new_account_gets_a_password_shown_once_and_sets_up_two_factor_at_first_sign_in(
+def test_new_account_shows_the_admin_no_password_and_waits_for_the_persons_set_up(
     app: Flask, admin_client: FlaskClient, admin: User
 ) -> None:
-    page = create_account(admin_client)
+    page = create_account(admin_client, role=Role.BOARD.value, password=TEST_PASSWORD)
 
-    match = INITIAL_PASSWORD.search(page)
-    assert match, "the initial password is not shown"
+    assert "initial-password" not in page
+    assert "flask --app wsgi users set-up-link --email new.guardian@trust.nhs.example" in page
     created = account_with_email("new.guardian@trust.nhs.example")
-    assert created is not None and created.role == Role.GUARDIAN.value
-    assert match.group(1) not in admin_client.get(f"/admin/accounts/{created.id}").get_data(
-        as_text=True
+    assert created is not None and created.role == Role.BOARD.value
+    assert created.must_set_password
+    # no password the administrator could have typed or seen opens the account
+    refused = submit_form(
+        app.test_client(), "/login", {"email": created.email, "password": TEST_PASSWORD}
     )
-    first_step = submit_form(
-        app.test_client(),
-        "/login",
-        {"email": created.email, "password": match.group(1)},
-    )
-    assert first_step.headers["Location"] == "/login/set-up-two-factor"
+    assert refused.status_code == 200
     assert (
         "admin.account_created",
-        {
-            "user_id": created.id,
-            "role": "guardian",
-            "password_generated": True,
-        },
+        {"user_id": created.id, "role": "board"},
     ) in audit_entries()
 
 
-def test_administrator_may_choose_the_initial_password(
-    app: Flask, admin_client: FlaskClient
-) -> None:
-    page = create_account(
-        admin_client, role=Role.BOARD.value, password="chosen by the administrator"
-    )
+def test_the_new_account_form_offers_no_password(admin_client: FlaskClient) -> None:
+    page = admin_client.get("/admin/accounts/new").get_data(as_text=True)
 
-    assert INITIAL_PASSWORD.search(page) is None
-    created = account_with_email("new.guardian@trust.nhs.example")
-    assert created is not None
-    sign_in(app.test_client(), created, password="chosen by the administrator")
+    assert 'type="password"' not in page
 
 
 @pytest.mark.parametrize(
@@ -92,7 +78,6 @@ def test_administrator_may_choose_the_initial_password(
     [
         ({"email": "admin@trust.nhs.example"}, "already exists", "email"),
         ({"email": "not-an-address"}, "Enter an email address in the correct format", "email"),
-        ({"password": "short"}, "Password must be at least 12 characters", "password"),
         ({"role": "superuser"}, "Not a valid choice", "role"),
         ({"display_name": ""}, "Enter the person's full name", "display_name"),
     ],
@@ -141,36 +126,37 @@ def test_administrator_cannot_deactivate_their_own_account(
     assert admin_client.get("/admin/").status_code == 200
 
 
-def test_reset_two_factor_makes_the_person_set_up_a_new_app(
+def test_reset_sign_in_leaves_no_credential_the_admin_could_use(
     app: Flask, admin_client: FlaskClient, make_user: MakeUser
 ) -> None:
     guardian = make_user(Role.GUARDIAN)
     their_browser = sign_in(app.test_client(), guardian)
     old_secret = totp_secret(refreshed(guardian))
 
-    press(admin_client, guardian, "reset-two-factor")
+    page = press(admin_client, guardian, "reset-sign-in")
 
+    assert "Sign-in reset" in page
     assert their_browser.get("/account/password").status_code == 302
+    assert sessions_of(guardian)[0].ended_reason == "sign-in-reset"
     reset = refreshed(guardian)
-    assert reset.totp_confirmed_at is None
+    assert reset.totp_confirmed_at is None and reset.must_set_password
     assert totp_secret(reset) != old_secret
-    first_step = submit_form(
-        app.test_client(),
-        "/login",
-        {"email": guardian.email, "password": TEST_PASSWORD},
+    # the old password no longer opens the account, so nobody but the link's holder can
+    # reach the new authenticator's set-up
+    refused = submit_form(
+        app.test_client(), "/login", {"email": guardian.email, "password": TEST_PASSWORD}
     )
-    assert first_step.headers["Location"] == "/login/set-up-two-factor"
+    assert refused.status_code == 200
+    assert "Enter a correct email address and password" in refused.get_data(as_text=True)
 
 
-def test_board_members_have_no_two_factor_to_reset(
-    admin_client: FlaskClient, make_user: MakeUser
+def test_administrator_cannot_reset_their_own_sign_in(
+    admin_client: FlaskClient, admin: User
 ) -> None:
-    board_member = make_user(Role.BOARD)
+    page = press(admin_client, admin, "reset-sign-in")
 
-    page = press(admin_client, board_member, "reset-two-factor")
-
-    assert "do not use two-factor sign-in" in page
-    assert audit_entries("admin.") == []
+    assert "You cannot reset your own sign-in" in page
+    assert not refreshed(admin).must_set_password
 
 
 def test_account_changes_keep_the_audit_chain_intact(
@@ -179,7 +165,7 @@ def test_account_changes_keep_the_audit_chain_intact(
     guardian = make_user(Role.GUARDIAN)
     press(admin_client, guardian, "deactivate")
     press(admin_client, guardian, "reactivate")
-    press(admin_client, guardian, "reset-two-factor")
+    press(admin_client, guardian, "reset-sign-in")
 
     assert verify(db.session()).intact
 

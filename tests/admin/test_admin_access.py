@@ -36,7 +36,7 @@ def test_other_roles_get_not_found(
     for path in [*PAGES, f"/admin/accounts/{person.id}"]:
         assert client.get(path).status_code == 404, path
     token = csrf_token_from(client.get("/account/password").get_data(as_text=True))
-    for action in ["deactivate", "reset-two-factor"]:
+    for action in ["deactivate", "reset-sign-in"]:
         response = client.post(f"/admin/accounts/{person.id}/{action}", data={"csrf_token": token})
         assert response.status_code == 404, action
     assert client.get("/account/password").status_code == 200

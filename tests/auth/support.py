@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -68,3 +70,17 @@ def follow(client: FlaskClient, response: Any) -> str:
     """Follow a redirect and return the page it leads to, as text."""
     assert response.status_code == 302, response.status_code
     return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+SET_UP_LINK = re.compile(r"http://fts\.example(/account/set-up/\S+)")
+
+
+def set_up_link(app: Flask, email: str) -> str:
+    """Run the operator's `users set-up-link` and return the printed link's path."""
+    result = app.test_cli_runner().invoke(
+        args=["users", "set-up-link", "--email", email, "--base-url", "http://fts.example/"]
+    )
+    assert result.exit_code == 0, result.output
+    match = SET_UP_LINK.search(result.output)
+    assert match, result.output
+    return match.group(1)

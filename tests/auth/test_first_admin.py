@@ -17,7 +17,7 @@ from fts_app.auth.enums import Role
 from fts_app.auth.models import OneTimeToken, User
 from fts_app.timeutil import naive_utc, utcnow
 from tests.auth.support import audit_entries
-from tests.conftest import TEST_PASSWORD, submit_form, unused_totp
+from tests.conftest import TEST_PASSWORD, csrf_token_from, submit_form, unused_totp
 
 LINK = re.compile(r"^Create the first administrator: http://fts\.example/setup/first-admin/(\S+)$")
 UNUSABLE = "This link cannot be used"
@@ -40,8 +40,18 @@ def new_link(app: Flask) -> str:
     return f"/setup/first-admin/{match.group(1)}"
 
 
-def fill_in(client: FlaskClient, path: str, **changes: str) -> Any:
-    """Submit the first administrator's details."""
+FORM = "/setup/first-admin"
+
+
+def open_link(client: FlaskClient, path: str) -> None:
+    """Open the printed link, which is used up and leads on to the form at a tokenless path."""
+    response = client.get(path)
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"] == FORM
+
+
+def fill_in(client: FlaskClient, **changes: str) -> Any:
+    """Submit the first administrator's details in a browser that opened the link."""
     details = {
         "email": "it.admin@trust.nhs.example",
         "display_name": "Sam Admin",
@@ -49,7 +59,7 @@ def fill_in(client: FlaskClient, path: str, **changes: str) -> Any:
         "confirm_password": TEST_PASSWORD,
         **changes,
     }
-    return submit_form(client, path, details)
+    return submit_form(client, FORM, details)
 
 
 def accounts() -> list[User]:
@@ -81,9 +91,10 @@ def test_link_creates_the_administrator_who_then_sets_up_two_factor(
     app: Flask, client: FlaskClient
 ) -> None:
     path = new_link(app)
-    assert "Create the first administrator" in client.get(path).get_data(as_text=True)
+    open_link(client, path)
+    assert "Create the first administrator" in client.get(FORM).get_data(as_text=True)
 
-    response = fill_in(client, path)
+    response = fill_in(client)
 
     assert response.headers["Location"] == "/login/set-up-two-factor"
     (admin,) = accounts()
@@ -94,14 +105,41 @@ def test_link_creates_the_administrator_who_then_sets_up_two_factor(
     assert "auth.first_admin_created" in [action for action, _ in audit_entries()]
 
 
+def test_the_logged_path_of_an_opened_link_is_worthless(app: Flask, client: FlaskClient) -> None:
+    """An access log records the link's path: after its first opening it must do nothing."""
+    path = new_link(app)
+    open_link(client, path)
+
+    someone_reading_the_log = app.test_client()
+    again = someone_reading_the_log.get(path)
+
+    assert again.status_code == 404
+    assert UNUSABLE in again.get_data(as_text=True)
+    assert someone_reading_the_log.get(FORM).status_code == 404
+    assert fill_in(client).headers["Location"] == "/login/set-up-two-factor"
+    assert len(accounts()) == 1
+
+
+def test_the_form_needs_the_browser_that_opened_the_link(app: Flask, client: FlaskClient) -> None:
+    new_link(app)
+
+    assert client.get(FORM).status_code == 404
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    refused = client.post(FORM, data={"csrf_token": token, "email": "x@trust.nhs.example"})
+    assert refused.status_code == 404
+    assert accounts() == []
+
+
 def test_link_works_once(app: Flask, client: FlaskClient) -> None:
     path = new_link(app)
-    fill_in(client, path)
+    open_link(client, path)
+    fill_in(client)
 
     again = app.test_client().get(path)
 
     assert again.status_code == 404
     assert UNUSABLE in again.get_data(as_text=True)
+    assert client.get(FORM).status_code == 404
     assert len(accounts()) == 1
 
 
@@ -121,13 +159,14 @@ def test_made_up_link_is_refused(client: FlaskClient) -> None:
     assert client.get("/setup/first-admin/not-a-real-token").status_code == 404
 
 
-def test_short_password_is_refused_and_the_link_still_works(
+def test_short_password_is_refused_and_the_form_still_works(
     app: Flask, client: FlaskClient
 ) -> None:
     path = new_link(app)
+    open_link(client, path)
 
-    page = fill_in(client, path, password="too short", confirm_password="too short")
+    page = fill_in(client, password="too short", confirm_password="too short")
 
     assert "Password must be at least 12 characters" in page.get_data(as_text=True)
     assert accounts() == []
-    assert client.get(path).status_code == 200
+    assert client.get(FORM).status_code == 200

@@ -20,7 +20,7 @@ LINK = re.compile(r'href="([^"]+)">([^<]+)</a>')
     ("role", "menu_items"),
     [
         (Role.GUARDIAN, {"Cases", "Reports", "Change password"}),
-        (Role.LEAD_GUARDIAN, {"Cases", "Reports", "Change password"}),
+        (Role.LEAD_GUARDIAN, {"Cases", "Account approvals", "Reports", "Change password"}),
         (Role.BOARD, {"Reports", "Change password"}),
         (Role.ADMIN, {"Admin", "Change password"}),
     ],

@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from fts_app import db
+from fts_app.admin.services import create_account
 from fts_app.audit.services import verify
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
+from fts_app.auth.set_up import reset_sign_in
 from fts_app.cases.models import Case
+from tests.auth.support import set_up_link
 from tests.conftest import csrf_token_from, sign_in
 
 MARKUP = [
@@ -75,6 +78,8 @@ class Target:
     method: str
     url: str
     fields: tuple[str, ...]
+    #: sent from a browser that has just opened a set-up link for an account made in the admin
+    through_set_up_link: bool = False
 
 
 def date_fields(*names: str) -> tuple[str, ...]:
@@ -118,6 +123,9 @@ TARGETS = {
     "portal-follow-up": Target(None, "POST", "/speak-up/follow-up", ("reference", "access_code")),
     "sign-in": Target(None, "POST", "/login", ("email", "password", "next")),
     "sign-in-next": Target(None, "GET", "/login", ("next",)),
+    "set-up-password": Target(
+        None, "POST", "/account/set-up", ("password", "confirm_password"), through_set_up_link=True
+    ),
     "new-case": Target(
         Role.GUARDIAN,
         "POST",
@@ -214,6 +222,26 @@ def send(client: FlaskClient, target: Target, url: str, fields: dict[str, str]):
     return client.post(url, data=body, content_type="application/x-www-form-urlencoded")
 
 
+def set_up_link_opener(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> Callable[[], None]:
+    """Return a function that resets an admin-made account and opens its new link in `client`."""
+    admin = make_user(Role.ADMIN)
+    person = create_account(
+        admin.id, role=Role.BOARD, email="set.up@trust.nhs.example", display_name="Jo"
+    ).user
+
+    def open_link() -> None:
+        with db.write_transaction() as session:
+            account = session.get(User, person.id)
+            assert account is not None
+            if not account.must_set_password:
+                reset_sign_in(session, account, actor_id=admin.id)
+        assert client.get(set_up_link(app, person.email)).status_code == 302
+
+    return open_link
+
+
 def case_count() -> int:
     db.session().expire_all()
     return db.session().scalar(select(func.count()).select_from(Case)) or 0
@@ -235,6 +263,9 @@ def test_hostile_input_never_breaks_or_injects(
     else:
         holder = make_user(Role.GUARDIAN)
     case = make_case(actor_id=holder.id)
+    open_a_set_up_link = (
+        set_up_link_opener(app, client, make_user) if target.through_set_up_link else None
+    )
 
     @EXAMPLES
     @given(values=st.fixed_dictionaries({field: VALUES for field in target.fields}), path=VALUES)
@@ -245,6 +276,8 @@ def test_hostile_input_never_breaks_or_injects(
             or "x",
         )
         before = case_count()
+        if open_a_set_up_link is not None:
+            open_a_set_up_link()
         response = send(client, target, url, values)
         assert response.status_code < 500, f"{name}: {response.status_code}"
         page = response.get_data(as_text=True)

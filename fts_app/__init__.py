@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fts_app import components, db, errors, security
+from fts_app import components, db, errors, security, template_filters
 from fts_app.config import (
     AUDIT_KEY_FILE,
     REPOSITORY_ROOT,
@@ -116,6 +116,7 @@ def _configure_templates(app: Flask) -> None:
     # its macros read options a page may leave out
     app.jinja_env.undefined = jinja2.ChainableUndefined
     components.init_app(app)
+    template_filters.init_app(app)
 
 
 def _init_extensions(app: Flask) -> None:

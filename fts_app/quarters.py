@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fts_app.template_filters import month_name, month_year
+
 QUARTER_FORMAT = re.compile(r"(\d{4})-(\d{2})-Q(\d)\Z", re.IGNORECASE)
 #: the financial year starts in April, so Q1 is April to June and Q4 is January to March
 FIRST_MONTH = 4
@@ -61,7 +63,7 @@ class Quarter:
     def description(self) -> str:
         """Say which months the quarter covers, such as "July to September 2026"."""
         first, _, last = self.months
-        return f"{first:%B} to {last:%B %Y}"
+        return f"{month_name(first)} to {month_year(last)}"
 
     def previous(self) -> Quarter:
         """Return the quarter before this one."""

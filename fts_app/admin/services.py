@@ -21,7 +21,6 @@ from fts_app.auth.models import User
 from fts_app.auth.services import create_user
 from fts_app.auth.sessions import end_sessions_of
 from fts_app.auth.set_up import reset_sign_in
-from fts_app.timeutil import as_london
 
 #: the whole numbers an administrator may choose for each setting, lowest and highest
 SETTING_RANGES: dict[str, tuple[int, int]] = {
@@ -257,6 +256,7 @@ FAILURE_REASONS = {
 class SignInEvent:
     """One line of the sign-in record as administrators see it."""
 
+    #: as stored; the page shows it in London time
     occurred_at: datetime
     account: str
     outcome: str
@@ -287,7 +287,7 @@ def sign_in_events(session: Session, page: int = 1) -> SignInEventPage:
     emails = _emails_by_id(session, {detail.get("user_id") for detail in details})
     events = [
         SignInEvent(
-            occurred_at=as_london(entry.occurred_at),
+            occurred_at=entry.occurred_at,
             account=emails.get(detail.get("user_id"), "Unknown account"),
             outcome=_describe(entry.action, detail),
         )

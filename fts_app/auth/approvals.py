@@ -19,7 +19,7 @@ from fts_app.audit.services import record
 from fts_app.auth.enums import Role, SessionEnd
 from fts_app.auth.models import AccountApproval, User
 from fts_app.auth.sessions import end_sessions_of
-from fts_app.timeutil import as_london, utcnow
+from fts_app.timeutil import utcnow
 
 
 class ApprovalGone(Exception):
@@ -35,7 +35,7 @@ class PendingApproval:
     display_name: str
     role: Role
     requested_by: str
-    #: London time
+    #: as stored; the page shows it in London time
     requested_at: datetime
 
 
@@ -84,7 +84,7 @@ def pending_approvals(session: Session) -> list[PendingApproval]:
             display_name=display_name,
             role=Role(approval.role),
             requested_by=requested_by or "an account since removed",
-            requested_at=as_london(approval.requested_at),
+            requested_at=approval.requested_at,
         )
         for approval, email, display_name, requested_by in rows
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -21,7 +20,8 @@ from fts_app.cases.enums import (
 )
 from fts_app.cases.models import Case
 from fts_app.cases.timeline import TimelineEntry, directorate_name, staff_names, timeline
-from fts_app.timeutil import as_london, utcnow
+from fts_app.template_filters import long_date, long_date_24_hour
+from fts_app.timeutil import utcnow
 
 REDACTED = "[Redacted]"
 FONT = "Helvetica"
@@ -85,9 +85,9 @@ def case_sections(session: Session, case: Case, *, include_identity: bool) -> li
 def _timeline_item(entry: TimelineEntry) -> tuple[str, str]:
     """Say what happened, who recorded it, the day it happened and when it was recorded."""
     heading = " - ".join(part for part in (entry.title, entry.category, entry.who) if part)
-    recorded = _moment(entry.recorded_at)
+    recorded = long_date_24_hour(entry.recorded_at)
     when = (
-        f"On {_day(entry.happened_on)} (recorded {recorded})"
+        f"On {long_date(entry.happened_on)} (recorded {recorded})"
         if entry.happened_on
         else f"Recorded {recorded}"
     )
@@ -122,7 +122,7 @@ def _dates(case: Case) -> list[tuple[str, str]]:
         ("Detriment check-in due", case.detriment_check_in_due_on),
         ("Detriment check-in done", case.detriment_checked_in_on),
     ]
-    return [(label, _day(day)) for label, day in dates if day]
+    return [(label, long_date(day)) for label, day in dates if day]
 
 
 def _concern(case: Case) -> list[tuple[str, str]]:
@@ -176,15 +176,6 @@ def _speak_up_again(case: Case) -> list[tuple[str, str]]:
     return rows
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _moment(moment: datetime) -> str:
-    local = as_london(moment)
-    return f"{local.day} {local:%B %Y %H:%M}"
-
-
 def pdf_safe(text: str) -> str:
     """Return text the core PDF fonts can draw: close equivalents, else a question mark."""
     return text.translate(PLAIN_EQUIVALENTS).encode("latin-1", "replace").decode("latin-1")
@@ -199,7 +190,7 @@ def render_pdf(reference: str, sections: list[Section], exported_by: str) -> byt
     pdf.set_font(FONT, style="B", size=16)
     _line(pdf, f"Freedom to Speak Up case {reference}", height=9)
     pdf.set_font(FONT, size=9)
-    _line(pdf, f"Exported {_moment(utcnow())} by {exported_by}. Confidential.", height=5)
+    _line(pdf, f"Exported {long_date_24_hour(utcnow())} by {exported_by}. Confidential.", height=5)
     for section in sections:
         pdf.ln(4)
         pdf.set_font(FONT, style="B", size=13)

@@ -32,6 +32,7 @@ from fts_app.cases.enums import (
 )
 from fts_app.cases.services import NewConcern
 from fts_app.choices import Choice
+from fts_app.template_filters import long_date
 from fts_app.timeutil import today_in_london
 
 NARRATIVE_MAX = 10_000
@@ -95,7 +96,7 @@ def not_before_receipt(form: Form, field: DayMonthYearField) -> None:
     if field.data and received_on and field.data < received_on:
         raise ValidationError(
             f"{field.label.text} must be on or after the day the concern was received, "
-            f"{received_on.day} {received_on:%B %Y}"
+            f"{long_date(received_on)}"
         )
 
 
@@ -391,7 +392,7 @@ class CheckInForm(CaseEntryForm):
         if field.data and closed_on and field.data < closed_on:
             raise ValidationError(
                 f"{field.label.text} must be on or after the day the case was closed, "
-                f"{closed_on.day} {closed_on:%B %Y}"
+                f"{long_date(closed_on)}"
             )
 
 

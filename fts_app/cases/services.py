@@ -57,6 +57,7 @@ from fts_app.cases.models import (
     new_case_id,
 )
 from fts_app.crypto.services import create_data_key
+from fts_app.template_filters import long_date
 from fts_app.timeutil import today_in_london, utcnow
 
 REFERENCE_PREFIX = "FTSU"
@@ -601,7 +602,7 @@ def check_in(
         if checked_on < case.closed_on:
             raise CaseActionRefused(
                 "The check-in date cannot be before the case was closed, "
-                f"{case.closed_on.day} {case.closed_on:%B %Y}."
+                f"{long_date(case.closed_on)}."
             )
         case.detriment_checked_in_on = checked_on
         if result is CheckInResult.DETRIMENT:

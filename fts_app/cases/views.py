@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -73,7 +72,7 @@ from fts_app.cases.timeline import (
     guardians_to_offer,
     timeline,
 )
-from fts_app.timeutil import as_london, today_in_london
+from fts_app.timeutil import today_in_london
 
 bp = Blueprint("cases", "fts_app.cases")
 
@@ -94,22 +93,6 @@ def warn_about_bank_holidays(state: BlueprintSetupState) -> None:
 def case_not_visible(_error: CaseNotVisible) -> ResponseReturnValue:
     """Answer as if the case did not exist, whatever the reason the user may not see it."""
     return errors.handle_http_error(NotFound())
-
-
-@bp.app_template_filter("case_date")
-def case_date(day: date | None) -> str:
-    """Write a date the NHS way: 14 September 2026."""
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-@bp.app_template_filter("case_time")
-def case_time(moment: datetime | None) -> str:
-    """Write a stored time in London time: 14 September 2026 at 3:05pm."""
-    if moment is None:
-        return ""
-    local = as_london(moment)
-    hour = local.hour % 12 or 12
-    return f"{case_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @bp.get("/cases")

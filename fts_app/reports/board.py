@@ -61,6 +61,7 @@ from fts_app.speakup.enums import (
     SexualOrientation,
 )
 from fts_app.speakup.models import EqualityResponse
+from fts_app.template_filters import long_date, month_year, short_month_year
 
 NOT_RECORDED = "Not recorded"
 NOT_ANSWERED = "Not answered"
@@ -401,11 +402,6 @@ def _as_released_note(released: Mapping[str, BoardReport]) -> str:
     return f" Figures for {' and '.join(released)} are as released to the board."
 
 
-def long_date(day: date) -> str:
-    """Write a date as people read it, such as 26 November 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def release_status(report: BoardReport, released_on: str | None) -> str:
     """Say whether the report is released, a draft, or for a quarter not yet over."""
     if released_on:
@@ -648,7 +644,7 @@ def _not_plotted(quarter: Quarter, today: date, *, by_month: bool) -> str:
         return ""
     if by_month:
         return (
-            f"{today:%B %Y} is not plotted: the month was not over when these figures were "
+            f"{month_year(today)} is not plotted: the month was not over when these figures were "
             "compiled."
         )
     return f"{quarter} is not plotted: the quarter was not over when these figures were compiled."
@@ -663,7 +659,9 @@ def _chart_months(session: Session, end: date) -> list[_Period]:
     starts = [date(n // 12, n % 12 + 1, 1) for n in range(index - CHART_MONTHS + 1, index + 1)]
     earliest = first_case.replace(day=1)
     return [
-        _Period(f"{start:%b %Y}", start, _month_end(start)) for start in starts if start >= earliest
+        _Period(short_month_year(start), start, _month_end(start))
+        for start in starts
+        if start >= earliest
     ]
 
 

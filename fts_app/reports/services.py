@@ -12,9 +12,9 @@ from fts_app import db
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.quarters import Quarter, parse_quarter
-from fts_app.reports.board import BoardReport, Narrative, build_board_report, long_date
+from fts_app.reports.board import BoardReport, Narrative, build_board_report
 from fts_app.reports.models import BoardReportNarrative, ReleasedReport
-from fts_app.timeutil import as_london
+from fts_app.template_filters import long_date
 
 
 class ReportError(Exception):
@@ -106,7 +106,7 @@ def latest_released_quarter(session: Session) -> Quarter:
 def _loaded(released: ReleasedReport) -> LoadedReport:
     return LoadedReport(
         BoardReport.from_json(released.report_json),
-        released_on=long_date(as_london(released.released_at).date()),
+        released_on=long_date(released.released_at),
     )
 
 

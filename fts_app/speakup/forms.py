@@ -31,6 +31,7 @@ from fts_app.speakup.enums import (
     SexualOrientation,
 )
 from fts_app.speakup.services import EqualityAnswers, is_reference
+from fts_app.template_filters import long_date, month_year
 from fts_app.timeutil import today_in_london
 
 LONG_TEXT = 10_000
@@ -243,7 +244,7 @@ class ConcernForm(PortalForm):
         shown = None
         if day is not None:
             has_day = bool((self.when_day.data or "").strip())
-            shown = f"{day.day} {day:%B %Y}" if has_day else f"{day:%B %Y}"
+            shown = long_date(day) if has_day else month_year(day)
         return _joined(shown, self.when_description.data)
 
     def _raised_before(self) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
@@ -43,7 +43,7 @@ from fts_app.speakup.services import (
     read_own_case,
     submit_concern,
 )
-from fts_app.timeutil import as_london, utcnow
+from fts_app.timeutil import utcnow
 
 bp = Blueprint("speakup", "fts_app.speakup")
 
@@ -69,23 +69,6 @@ BUSY = (
 )
 BAD_REQUEST = 400
 TOO_MANY_REQUESTS = 429
-
-
-@bp.app_template_filter("speakup_day")
-def day_in_words(day: date) -> str:
-    """Write a date as people say it: Tuesday 1 December 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-@bp.app_template_filter("speakup_moment")
-def moment_in_words(moment: datetime) -> str:
-    """Write a stored time in London time: 1 December 2026 at 2:05pm."""
-    local = as_london(moment)
-    return f"{local.day} {local:%B %Y} at {_clock_time(local)}"
-
-
-def _clock_time(local: datetime) -> str:
-    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @bp.context_processor

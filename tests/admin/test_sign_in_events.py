@@ -6,10 +6,14 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from fts_app import db
+from fts_app.audit.models import AuditEvent
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.cases.models import Case
+from fts_app.timeutil import as_london
 from tests.conftest import sign_in, submit_form
 
 
@@ -52,3 +56,24 @@ def test_audit_chain_is_intact_after_signing_in_and_out(
 
     assert result.exit_code == 0
     assert "Audit trail intact" in result.output
+
+
+def test_sign_in_record_gives_each_time_in_london_to_the_second(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    newest = (
+        db.session()
+        .scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.like("auth.%"))
+            .order_by(AuditEvent.sequence.desc())
+        )
+        .first()
+    )
+    assert newest is not None
+    local = as_london(newest.occurred_at)
+    shown = f"{local.day} {local:%b %Y %H:%M:%S}"
+
+    page = admin_client.get("/admin/sign-in-events").get_data(as_text=True)
+
+    assert f'<td class="nhsuk-table__cell">{shown}</td>' in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -11,7 +12,8 @@ from flask.testing import FlaskClient
 from fts_app import db
 from fts_app.admin.services import create_account
 from fts_app.auth.enums import Role
-from fts_app.auth.models import User
+from fts_app.auth.models import AccountApproval, User
+from fts_app.timeutil import as_london
 from tests.auth.support import audit_entries, refreshed, sessions_of, set_up_link
 from tests.conftest import csrf_token_from, sign_in, submit_form, unused_totp
 
@@ -164,3 +166,34 @@ def test_the_lead_is_told_how_many_approvals_wait(admin: User, lead_client: Flas
     page = lead_client.get("/cases").get_data(as_text=True)
 
     assert "1 caseworker account made by an administrator waits for your approval" in page
+
+
+def test_the_approvals_page_shows_when_each_role_was_asked_for_in_london_time(
+    admin: User, lead_client: FlaskClient
+) -> None:
+    person = create_account(
+        admin.id, role=Role.GUARDIAN, email="new.person@trust.nhs.example", display_name="Jo"
+    ).user
+    with db.write_transaction() as session:
+        approval = session.get(AccountApproval, approval_id_of(person))
+        assert approval is not None
+        # a summer afternoon: London is an hour ahead of UTC
+        approval.requested_at = datetime(2026, 7, 3, 13, 5, tzinfo=UTC)
+
+    page = lead_client.get(APPROVALS).get_data(as_text=True)
+
+    assert '<td class="nhsuk-table__cell">3 Jul 2026 14:05</td>' in page
+
+
+def test_the_notice_gives_the_london_day_an_account_was_made(
+    app: Flask, admin: User, make_user: MakeUser
+) -> None:
+    guardian_browser = sign_in(app.test_client(), make_user(Role.GUARDIAN, display_name="Sam"))
+    person = create_account(
+        admin.id, role=Role.GUARDIAN, email="new.person@trust.nhs.example", display_name="Jo New"
+    ).user
+    made_on = as_london(refreshed(person).created_at)
+
+    page = guardian_browser.get("/cases").get_data(as_text=True)
+
+    assert f"created on {made_on.day} {made_on:%B %Y}</li>" in page

@@ -14,7 +14,6 @@ from fts_app.auth.models import User
 from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case, CaseAccess
 from fts_app.quarters import Quarter, financial_quarter
-from fts_app.reports.board import long_date
 from fts_app.reports.national_return import (
     GapCheck,
     build_national_return,
@@ -22,6 +21,7 @@ from fts_app.reports.national_return import (
     national_return_csv,
 )
 from fts_app.reports.services import national_return_timing
+from fts_app.template_filters import long_date
 from fts_app.timeutil import today_in_london
 from tests.conftest import sign_in
 

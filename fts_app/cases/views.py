@@ -36,7 +36,7 @@ from fts_app.cases.export import export_case
 from fts_app.cases.forms import DashboardFiltersForm, ExportForm, NewCaseForm
 from fts_app.cases.models import Case
 from fts_app.cases.services import CaseActionRefused, Identity
-from fts_app.cases.steps import CASEWORKERS, find_step
+from fts_app.cases.steps import CASEWORKERS, find_step, offered_steps
 from fts_app.cases.timeline import audit_history, case_guardians, directorate_name, timeline
 from fts_app.timeutil import as_london, today_in_london
 
@@ -162,7 +162,7 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
         closure_blocker=services.closure_blocker(session, case),
         access_code_blocker=services.access_code_blocker(case, current_user),
         in_queue=is_in_queue(case),
-        is_lead=is_lead_guardian(current_user),
+        offered_steps=offered_steps(case, current_user),
         has_identity=bool(case.contact_name_ciphertext or case.contact_details_ciphertext),
     )
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
@@ -17,7 +13,6 @@ from fts_app import db, errors
 from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import pending_approvals
-from fts_app.auth.enums import Role
 from fts_app.auth.set_up import recent_caseworker_account_changes
 from fts_app.cases import services
 from fts_app.cases.access import (
@@ -34,49 +29,17 @@ from fts_app.cases.deadlines import (
     case_clocks,
     warn_if_bank_holidays_ran_out,
 )
-from fts_app.cases.enums import (
-    AccessKind,
-    CaseStatus,
-    CheckInResult,
-    ConfidentialityLevel,
-    EscalationTarget,
-    FeedbackMethod,
-)
+from fts_app.cases.enums import CaseStatus, ConfidentialityLevel
 from fts_app.cases.export import export_case
-from fts_app.cases.forms import (
-    AcknowledgeForm,
-    ActionForm,
-    CaseEntryForm,
-    CheckInForm,
-    CloseForm,
-    DashboardFiltersForm,
-    DetrimentForm,
-    EscalationForm,
-    ExportForm,
-    FeedbackForm,
-    FeedbackNotPossibleForm,
-    GuardianChoiceForm,
-    IdentityDisclosureForm,
-    MessageForm,
-    NewCaseForm,
-    NoteForm,
-    ReopenForm,
-    RestrictionForm,
-)
+from fts_app.cases.forms import DashboardFiltersForm, ExportForm, NewCaseForm
 from fts_app.cases.models import Case
 from fts_app.cases.services import CaseActionRefused, Identity
-from fts_app.cases.timeline import (
-    audit_history,
-    case_guardians,
-    directorate_name,
-    guardians_to_offer,
-    timeline,
-)
+from fts_app.cases.steps import CASEWORKERS, find_step, offered_steps
+from fts_app.cases.timeline import audit_history, case_guardians, directorate_name, timeline
 from fts_app.timeutil import today_in_london
 
 bp = Blueprint("cases", "fts_app.cases")
 
-CASEWORKERS = (Role.GUARDIAN, Role.LEAD_GUARDIAN)
 # every page, the portal's too, compares a case's fields with these members, never with their
 # stored strings
 for _vocabulary in (CaseStatus, ClockState, ConfidentialityLevel):
@@ -181,7 +144,7 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
         closure_blocker=services.closure_blocker(session, case),
         access_code_blocker=services.access_code_blocker(case, current_user),
         in_queue=is_in_queue(case),
-        is_lead=is_lead_guardian(current_user),
+        offered_steps=offered_steps(case, current_user),
         has_identity=bool(case.contact_name_ciphertext or case.contact_details_ciphertext),
     )
 
@@ -249,240 +212,35 @@ def audit_history_page(reference: str) -> ResponseReturnValue:
     return render_template("cases/audit.html", case=case, audit=page)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A page that records one thing on a case: its form, words, and the service it calls."""
-
-    form: type[CaseEntryForm]
-    heading: str
-    button: str
-    done: str
-    save: Callable[[str, Any, Any], None]
-    #: fills choices or defaults that depend on the case
-    prepare: Callable[[Case, Any], None] | None = None
-    lead_only: bool = False
-    intro: str | None = None
-
-
-def _offer_assignable(case: Case, form: GuardianChoiceForm) -> None:
-    assigned = {row.user_id for row in case.access_rows if row.kind == AccessKind.ASSIGNED}
-    form.offer(guardians_to_offer(db.session(), excluding=assigned))
-
-
-def _offer_shareable(case: Case, form: GuardianChoiceForm) -> None:
-    form.offer(
-        guardians_to_offer(db.session(), excluding={row.user_id for row in case.access_rows})
-    )
-
-
-def _limit_to_after_closure(case: Case, form: CheckInForm) -> None:
-    form.closed_on_limit = case.closed_on
-
-
-def _show_current_restriction(case: Case, form: RestrictionForm) -> None:
-    if not form.is_submitted():
-        form.restricted.data = "yes" if case.restricted else "no"
-
-
-ENTRIES: dict[str, Entry] = {
-    "acknowledge": Entry(
-        AcknowledgeForm,
-        "Acknowledge the concern",
-        "Record acknowledgement",
-        "Acknowledgement recorded",
-        lambda ref, user, form: services.acknowledge_case(
-            ref, user, form.acknowledged_on.data, (form.note.data or "").strip()
-        ),
-    ),
-    "note": Entry(
-        NoteForm,
-        "Add a note",
-        "Add note",
-        "Note added",
-        lambda ref, user, form: services.add_note(ref, user, form.body.data),
-    ),
-    "action": Entry(
-        ActionForm,
-        "Record an action",
-        "Record action",
-        "Action recorded",
-        lambda ref, user, form: services.record_action(
-            ref, user, form.body.data, form.done_on.data
-        ),
-    ),
-    "escalation": Entry(
-        EscalationForm,
-        "Record an escalation",
-        "Record escalation",
-        "Escalation recorded",
-        lambda ref, user, form: services.record_escalation(
-            ref,
-            user,
-            EscalationTarget(form.target.data),
-            form.reason.data,
-            form.happened_on.data,
-        ),
-    ),
-    "referral": Entry(
-        EscalationForm,
-        "Record a referral",
-        "Record referral",
-        "Referral recorded",
-        lambda ref, user, form: services.record_referral(
-            ref,
-            user,
-            EscalationTarget(form.target.data),
-            form.reason.data,
-            form.happened_on.data,
-        ),
-    ),
-    "feedback": Entry(
-        FeedbackForm,
-        "Record feedback given",
-        "Record feedback",
-        "Feedback recorded",
-        lambda ref, user, form: services.record_feedback(
-            ref, user, form.given_on.data, FeedbackMethod(form.method.data), form.summary.data
-        ),
-    ),
-    "feedback-not-possible": Entry(
-        FeedbackNotPossibleForm,
-        "Record that feedback could not be given",
-        "Record reason",
-        "Reason recorded",
-        lambda ref, user, form: services.record_feedback_not_possible(
-            ref, user, form.reason.data, form.decided_on.data
-        ),
-    ),
-    "detriment": Entry(
-        DetrimentForm,
-        "Record detriment reported",
-        "Record detriment",
-        "Detriment recorded",
-        lambda ref, user, form: services.record_detriment(
-            ref, user, form.what_reported.data, form.action_taken.data, form.reported_on.data
-        ),
-        intro="Record any disadvantageous or demeaning treatment the person says they suffered "
-        "as a result of speaking up.",
-    ),
-    "identity-disclosure": Entry(
-        IdentityDisclosureForm,
-        "Record an identity disclosure",
-        "Record disclosure",
-        "Disclosure recorded",
-        lambda ref, user, form: services.record_identity_disclosure(
-            ref, user, form.to_whom.data, form.reason.data, form.disclosed_on.data
-        ),
-        intro="Record each time the person's identity was shared with someone else, and why.",
-    ),
-    "detriment-check-in": Entry(
-        CheckInForm,
-        "Record the detriment check-in",
-        "Record check-in",
-        "Check-in recorded",
-        lambda ref, user, form: services.record_detriment_check_in(
-            ref,
-            user,
-            form.checked_on.data,
-            CheckInResult(form.result.data),
-            form.summary.data or "",
-        ),
-        prepare=_limit_to_after_closure,
-        intro="After closure, ask the person whether they have suffered any detriment "
-        "for speaking up.",
-    ),
-    "message": Entry(
-        MessageForm,
-        "Send a message to the person",
-        "Send message",
-        "Message sent",
-        lambda ref, user, form: services.send_message_to_person(ref, user, form.body.data),
-    ),
-    "close": Entry(
-        CloseForm,
-        "Close the case",
-        "Close case",
-        "Case closed",
-        lambda ref, user, form: services.close_case(
-            ref, user, form.outcome.data, form.learning.data, form.open_actions.data or ""
-        ),
-        intro="People who follow up online will be asked whether they would speak up again. "
-        "A detriment check-in will be due after closure.",
-    ),
-    "reopen": Entry(
-        ReopenForm,
-        "Reopen the case",
-        "Reopen case",
-        "Case reopened",
-        lambda ref, user, form: services.reopen_case(ref, user, form.reason.data),
-    ),
-    "assign": Entry(
-        GuardianChoiceForm,
-        "Assign the case",
-        "Assign",
-        "Case assigned",
-        lambda ref, user, form: services.assign_case(ref, user, int(form.guardian_id.data)),
-        prepare=_offer_assignable,
-        lead_only=True,
-        intro="The guardian you choose becomes the case's assigned guardian, "
-        "in place of any other.",
-    ),
-    "share": Entry(
-        GuardianChoiceForm,
-        "Share the case",
-        "Share",
-        "Case shared",
-        lambda ref, user, form: services.share_case(ref, user, int(form.guardian_id.data)),
-        prepare=_offer_shareable,
-        intro="The guardian you choose can open and work on this case.",
-    ),
-    "restriction": Entry(
-        RestrictionForm,
-        "Restrict the case",
-        "Save",
-        "Who can open the case was updated",
-        lambda ref, user, form: services.set_restricted(ref, user, form.restricted.data == "yes"),
-        prepare=_show_current_restriction,
-        intro="Restrict a case about a colleague: only the guardians named on it will see it, "
-        "in lists, searches and counts too. The lead guardian will not see it unless it is "
-        "shared with them.",
-    ),
-}
-
-
-#: steps that make the guardian taking them the case's assigned guardian if it has none
-ENTRIES_THAT_TAKE_THE_CASE = ("acknowledge", "close")
-
-
 @bp.route("/cases/<reference>/<entry_name>", methods=["GET", "POST"])
 @roles_required(*CASEWORKERS)
 def record_entry(reference: str, entry_name: str) -> ResponseReturnValue:
-    """Ask for one thing to record on a case, then record it."""
-    entry = ENTRIES.get(entry_name)
-    if entry is None or (entry.lead_only and not is_lead_guardian(current_user)):
+    """Ask for one thing to record on a case, then record it: the steps are in `CASE_STEPS`."""
+    step = find_step(entry_name, current_user)
+    if step is None:
         abort(404)
     case = get_visible_case_or_404(reference, current_user)
-    form = entry.form().for_case(case.received_on)
-    if entry.prepare is not None:
-        entry.prepare(case, form)
+    form = step.form().for_case(case.received_on)
+    if step.prepare is not None:
+        step.prepare(case, form)
     if form.validate_on_submit():
         try:
-            entry.save(case.reference, current_user, form)
+            step.record(case.reference, current_user, form)
         except CaseActionRefused as refusal:
             return _refused(case.reference, refusal)
-        flash(entry.done, "success")
+        flash(step.done, "success")
         return redirect(url_for(".case_page", reference=case.reference))
     return render_template(
-        "cases/entry.html",
+        step.template,
         case=case,
         form=form,
-        heading=entry.heading,
-        button=entry.button,
-        intro=entry.intro,
+        heading=step.title,
+        button=step.button,
+        intro=step.intro,
         closure_blocker=(
-            services.closure_blocker(db.session(), case) if entry_name == "close" else None
+            services.closure_blocker(db.session(), case) if step.shows_closure_blocker else None
         ),
-        takes_case=entry_name in ENTRIES_THAT_TAKE_THE_CASE and is_unassigned(case),
+        takes_case=step.takes_unassigned_case and is_unassigned(case),
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fts_app import components, db, errors, security
+from fts_app import components, cookies, db, errors, security
 from fts_app.config import (
     AUDIT_KEY_FILE,
     REPOSITORY_ROOT,
@@ -66,8 +66,8 @@ def _apply_settings(app: Flask, settings: dict[str, Any], instance_path: Path) -
     app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
     app.config["SESSION_COOKIE_SECURE"] = https
-    # The __Host- prefix is only accepted on secure cookies.
-    app.config["SESSION_COOKIE_NAME"] = "__Host-fts_session" if https else "fts_session"
+    # staff and the portal each have a cookie of their own; the __Host- prefix needs a secure one
+    cookies.init_app(app, https=https)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_DURATION"] = 0

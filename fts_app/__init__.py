@@ -105,6 +105,7 @@ def _connect_database(app: Flask) -> None:
 
 
 def _configure_templates(app: Flask) -> None:
+    components.use_remembering_environment(app)
     app.jinja_loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(str(TEMPLATE_FOLDER)),

@@ -64,6 +64,11 @@ def _apply_settings(app: Flask, settings: dict[str, Any], instance_path: Path) -
     )
     app.config["DATABASE_URL"] = settings["DATABASE_URL"] or default_database_url(instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
+    # An unreachable store must not stop sign-in: limits are then held in each process, with a
+    # warning, until the store answers again; /healthz says "degraded" meanwhile.
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    if settings["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
     app.config["SESSION_COOKIE_SECURE"] = https
     # staff and the portal each have a cookie of their own; the __Host- prefix needs a secure one

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fts_app import components, db, errors, security, template_filters
+from fts_app import components, cookies, db, errors, security, template_filters
 from fts_app.config import (
     AUDIT_KEY_FILE,
     REPOSITORY_ROOT,
@@ -64,10 +64,15 @@ def _apply_settings(app: Flask, settings: dict[str, Any], instance_path: Path) -
     )
     app.config["DATABASE_URL"] = settings["DATABASE_URL"] or default_database_url(instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
+    # An unreachable store must not stop sign-in: limits are then held in each process, with a
+    # warning, until the store answers again; /healthz says "degraded" meanwhile.
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    if settings["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
     app.config["SESSION_COOKIE_SECURE"] = https
-    # The __Host- prefix is only accepted on secure cookies.
-    app.config["SESSION_COOKIE_NAME"] = "__Host-fts_session" if https else "fts_session"
+    # staff and the portal each have a cookie of their own; the __Host- prefix needs a secure one
+    cookies.init_app(app, https=https)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_DURATION"] = 0
@@ -105,6 +110,7 @@ def _connect_database(app: Flask) -> None:
 
 
 def _configure_templates(app: Flask) -> None:
+    components.use_remembering_environment(app)
     app.jinja_loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(str(TEMPLATE_FOLDER)),

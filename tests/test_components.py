@@ -199,3 +199,74 @@ def test_a_component_the_template_did_not_import_is_an_error_not_an_empty_space(
     memory = ComponentMemory(enabled=True)
     with pytest.raises(TypeError, match="needs a macro"):
         memory.render(jinja2.ChainableUndefined(name="button"), {"text": "Sign out"})  # type: ignore[arg-type]
+
+
+def app_template(app: Flask, source: str) -> jinja2.Template:
+    """Compile `source` in the app's own template environment, with a counting component."""
+    shout, calls = counting_macro()
+    template = app.jinja_env.from_string(source)
+    template.globals["shout"] = shout
+    template.globals["calls"] = calls
+    return template
+
+
+def test_a_call_with_options_written_in_the_template_is_remembered(app: Flask) -> None:
+    memory = memory_of(app)
+    memory.enabled = True
+    template = app_template(app, '{{ remembered(shout, {"text": "Add"}) }}')
+    assert template.render() == template.render() == "<b>Add</b>"
+    assert template.globals["calls"] == ["Add"]
+    assert memory.holds_text("Add")
+
+
+def test_a_call_with_options_from_a_variable_is_never_remembered(app: Flask) -> None:
+    memory = memory_of(app)
+    memory.enabled = True
+    template = app_template(app, '{{ remembered(shout, {"text": typed}) }}')
+    assert template.render(typed="Marker-3307") == "<b>Marker-3307</b>"
+    assert template.render(typed="Marker-3307") == "<b>Marker-3307</b>"
+    assert template.globals["calls"] == ["Marker-3307", "Marker-3307"]
+    assert not memory.holds_text("Marker-3307")
+
+
+def test_a_variable_call_still_refuses_a_component_the_template_did_not_import(app: Flask) -> None:
+    template = app.jinja_env.from_string("{{ remembered(not_imported, {'text': typed}) }}")
+    with pytest.raises(TypeError, match="needs a macro"):
+        template.render(typed="x")
+
+
+class FieldLike:
+    """The parts of a WTForms field that decide whether its component may be remembered."""
+
+    def __init__(self, data: object, errors: list[str], choices: list[tuple[str, str]]) -> None:
+        self.data, self.errors, self.choices = data, errors, choices
+
+
+@pytest.mark.parametrize(
+    ("data", "errors", "kept"),
+    [
+        (None, [], True),
+        ("", [], True),
+        ("yes", [], True),
+        (["yes", "no"], [], True),
+        ("Marker-1290", [], False),
+        (None, ["Select an answer"], False),
+    ],
+)
+def test_a_field_is_remembered_only_while_it_holds_nothing_typed(
+    data: object, errors: list[str], kept: bool
+) -> None:
+    shout, calls = counting_macro()
+    memory = ComponentMemory(enabled=True)
+    field = FieldLike(data, errors, [("yes", "Yes"), ("no", "No")])
+    memory.render_field(shout, {"text": "Answer"}, field)
+    memory.render_field(shout, {"text": "Answer"}, field)
+    assert len(calls) == (1 if kept else 2)
+
+
+def test_a_free_text_field_with_text_is_never_remembered() -> None:
+    shout, _ = counting_macro()
+    memory = ComponentMemory(enabled=True)
+    field = FieldLike("Marker-7781", [], [])
+    memory.render_field(shout, {"text": "Marker-7781"}, field)
+    assert not memory.holds_text("Marker-7781") and len(memory) == 0

@@ -70,6 +70,7 @@ from fts_app.auth.sessions import (
 )
 from fts_app.auth.set_up import choose_password, open_set_up_link
 from fts_app.auth.two_factor import grouped_for_typing, qr_code_svg
+from fts_app.cookies import in_portal_request
 from fts_app.extensions import limiter, login_manager
 
 bp = Blueprint("auth", "fts_app.auth")
@@ -100,7 +101,8 @@ def _work_out_the_visitor_afresh() -> None:
 @login_manager.request_loader
 def load_user(_request: Request) -> User | None:
     """Return the account of a fully signed-in, open server-side session; else no one."""
-    if token_from_cookie() is None:
+    # a portal page never looks up, touches or ends a staff session (fts_app/cookies.py)
+    if in_portal_request() or token_from_cookie() is None:
         return None
     live = open_session()
     if live is None:

@@ -374,7 +374,7 @@ def test_the_audit_of_a_failed_attempt_holds_no_reference_or_code(client: FlaskC
 def test_the_case_stays_open_for_fifteen_minutes_only(client: FlaskClient) -> None:
     shown = speak_up(client)
     opened(client, shown)
-    with client.session_transaction() as session:
+    with client.session_transaction(FOLLOW_UP) as session:
         until = session[views.CASE_UNTIL_KEY]
         assert until - utcnow().timestamp() <= views.SIGNED_IN_FOR.total_seconds()
         session[views.CASE_UNTIL_KEY] = utcnow().timestamp() - 1
@@ -429,7 +429,7 @@ def test_the_session_holds_the_case_id_but_never_the_reference_or_code(
 ) -> None:
     shown = speak_up(client)
     opened(client, shown)
-    with client.session_transaction() as session:
+    with client.session_transaction(FOLLOW_UP) as session:
         stored = repr(dict(session))
     assert only_case().id in stored
     assert shown.reference not in stored and shown.code not in stored
@@ -504,7 +504,7 @@ def test_a_reply_written_after_the_time_ran_out_is_kept_and_sent_with_the_code(
 ) -> None:
     shown = speak_up(client)
     opened(client, shown)
-    with client.session_transaction() as session:
+    with client.session_transaction(FOLLOW_UP) as session:
         session[views.CASE_UNTIL_KEY] = utcnow().timestamp() - 1
     expired = post_on_case_page(client, REPLY, {"body": "My long reply"})
     html = expired.get_data(as_text=True)
@@ -533,7 +533,7 @@ def test_a_reply_posted_without_the_form_token_is_not_kept_to_send_later(
 ) -> None:
     shown = speak_up(client)
     opened(client, shown)
-    with client.session_transaction() as session:
+    with client.session_transaction(FOLLOW_UP) as session:
         session[views.CASE_UNTIL_KEY] = utcnow().timestamp() - 1
     if from_another_site:
         # SameSite=Lax: a browser sends no session cookie with another site's form post
@@ -642,7 +642,7 @@ def test_a_closing_question_answered_after_the_time_ran_out_asks_for_the_code_ag
     shown = speak_up(client)
     guardian_closes(only_case().id, check_in_due=today_in_london())
     opened(client, shown)
-    with client.session_transaction() as session:
+    with client.session_transaction(FOLLOW_UP) as session:
         session[views.CASE_UNTIL_KEY] = utcnow().timestamp() - 1
     response = post_on_case_page(client, url, {"answer": first})
     html = response.get_data(as_text=True)

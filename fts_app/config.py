@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "PREFERRED_URL_SCHEME": "http",
     #: the app's absolute public address, for links printed or mailed to people
     "BASE_URL": None,
+    #: portal submissions that may arrive back to back, then one per interval (README)
+    "SUBMISSION_BURST": 30,
+    "SUBMISSION_INTERVAL_SECONDS": 60,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "TESTING": False,
@@ -53,7 +56,11 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "SET_UP_LINK_HOURS": int,
     "PREFERRED_URL_SCHEME": str,
     "BASE_URL": str,
+    "SUBMISSION_BURST": int,
+    "SUBMISSION_INTERVAL_SECONDS": int,
 }
+#: settings that must be whole numbers of at least 1
+POSITIVE_WHOLE_NUMBERS = ("SUBMISSION_BURST", "SUBMISSION_INTERVAL_SECONDS")
 
 
 def instance_path_from_environment() -> Path:
@@ -67,7 +74,15 @@ def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None) -> d
     settings.update(_instance_file_settings(instance_path))
     settings.update(_environment_settings())
     settings.update(overrides or {})
+    _check_positive_whole_numbers(settings)
     return settings
+
+
+def _check_positive_whole_numbers(settings: Mapping[str, Any]) -> None:
+    for name in POSITIVE_WHOLE_NUMBERS:
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(f"FTS_{name} must be a whole number of at least 1: {value!r}")
 
 
 def _instance_file_settings(instance_path: Path) -> dict[str, Any]:

@@ -112,6 +112,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app: Flask) -> None:
         ({"MASTER_KEYS": " , "}, "holds no master key"),
         ({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}, "Cannot reach"),
         ({"DATABASE_URL": "not a url"}, "is not a database URL"),
+        ({"SUBMISSION_BURST": 0}, "FTS_SUBMISSION_BURST must be a whole number of at least 1"),
+        ({"SUBMISSION_INTERVAL_SECONDS": "60"}, "FTS_SUBMISSION_INTERVAL_SECONDS must be a whole"),
     ],
 )
 def test_bad_configuration_stops_start_up_with_one_line(

@@ -6,7 +6,7 @@ import base64
 import binascii
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +39,26 @@ DEFAULTS: dict[str, Any] = {
     #: portal submissions that may arrive back to back, then one per interval (README)
     "SUBMISSION_BURST": 30,
     "SUBMISSION_INTERVAL_SECONDS": 60,
+    #: a demonstration install (scripts/run --demo): its keys may sit beside its database
+    "DEMO": False,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "TESTING": False,
 }
 
+
+def flag(raw: str) -> bool:
+    """Read a yes-or-no setting written 1 or 0 (true/false and yes/no are taken too)."""
+    text = raw.strip().lower()
+    if text in {"1", "true", "yes"}:
+        return True
+    if text in {"0", "false", "no"}:
+        return False
+    raise ValueError(raw)
+
+
 #: settings that may come from FTS_* variables, with how to read each
-ENVIRONMENT_SETTINGS: dict[str, type] = {
+ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "DATABASE_URL": str,
     "MASTER_KEYS": str,
     "SECRET_KEY": str,
@@ -58,6 +71,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "BASE_URL": str,
     "SUBMISSION_BURST": int,
     "SUBMISSION_INTERVAL_SECONDS": int,
+    "DEMO": flag,
 }
 #: settings that must be whole numbers of at least 1
 POSITIVE_WHOLE_NUMBERS = ("SUBMISSION_BURST", "SUBMISSION_INTERVAL_SECONDS")
@@ -103,7 +117,8 @@ def _environment_settings() -> dict[str, Any]:
         try:
             found[name] = kind(raw)
         except ValueError as error:
-            raise ConfigurationError(f"FTS_{name} must be a {kind.__name__}: {raw!r}") from error
+            described = "1 or 0" if kind is flag else f"a {getattr(kind, '__name__', kind)}"
+            raise ConfigurationError(f"FTS_{name} must be {described}: {raw!r}") from error
     return found
 
 

@@ -31,6 +31,8 @@ REPORTED_PACKAGES = (
     "psycopg",
 )
 COMMAND_TIMEOUT_SECONDS = 3600
+#: a submission budget no benchmark run spends, so every posted submission is measured
+BENCH_SUBMISSION_BURST = 1_000_000_000
 
 
 class CommandFailed(Exception):
@@ -95,6 +97,9 @@ class BenchEnvironment:
             "FTS_MASTER_KEYS": self.master_keys,
             "FTS_SECRET_KEY": self.secret_key,
             "FTS_AUDIT_KEY": self.audit_key,
+            # the load posts far more submissions than the portal's budget lets through in a
+            # minute (README "Benchmark"); the budget's own row update still runs on each
+            "FTS_SUBMISSION_BURST": str(BENCH_SUBMISSION_BURST),
         }
 
     def app_config(self) -> dict[str, Any]:

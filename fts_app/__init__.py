@@ -26,7 +26,7 @@ from fts_app.config import (
     load_settings,
     read_or_create_secret,
 )
-from fts_app.crypto.startup import load_keyring
+from fts_app.crypto.startup import load_keyring, warn_if_keys_beside_database
 from fts_app.extensions import csrf, limiter, login_manager
 
 TEMPLATE_FOLDER = REPOSITORY_ROOT / "templates"
@@ -45,6 +45,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _connect_database(app)
     app.extensions["fts_keyring"] = load_keyring(
         settings.get("MASTER_KEYS"), instance_path, app.extensions["fts_engine"]
+    )
+    warn_if_keys_beside_database(
+        settings.get("MASTER_KEYS"),
+        instance_path,
+        app.config["DATABASE_URL"],
+        demo=app.config["DEMO"],
     )
     _configure_templates(app)
     _init_extensions(app)

@@ -6,7 +6,7 @@ import base64
 import binascii
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,29 @@ DEFAULTS: dict[str, Any] = {
     "PREFERRED_URL_SCHEME": "http",
     #: the app's absolute public address, for links printed or mailed to people
     "BASE_URL": None,
+    #: portal submissions that may arrive back to back, then one per interval (README)
+    "SUBMISSION_BURST": 30,
+    "SUBMISSION_INTERVAL_SECONDS": 60,
+    #: a demonstration install (scripts/run --demo): its keys may sit beside its database
+    "DEMO": False,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "TESTING": False,
 }
 
+
+def flag(raw: str) -> bool:
+    """Read a yes-or-no setting written 1 or 0 (true/false and yes/no are taken too)."""
+    text = raw.strip().lower()
+    if text in {"1", "true", "yes"}:
+        return True
+    if text in {"0", "false", "no"}:
+        return False
+    raise ValueError(raw)
+
+
 #: settings that may come from FTS_* variables, with how to read each
-ENVIRONMENT_SETTINGS: dict[str, type] = {
+ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "DATABASE_URL": str,
     "MASTER_KEYS": str,
     "SECRET_KEY": str,
@@ -53,7 +69,12 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "SET_UP_LINK_HOURS": int,
     "PREFERRED_URL_SCHEME": str,
     "BASE_URL": str,
+    "SUBMISSION_BURST": int,
+    "SUBMISSION_INTERVAL_SECONDS": int,
+    "DEMO": flag,
 }
+#: settings that must be whole numbers of at least 1
+POSITIVE_WHOLE_NUMBERS = ("SUBMISSION_BURST", "SUBMISSION_INTERVAL_SECONDS")
 
 
 def instance_path_from_environment() -> Path:
@@ -67,7 +88,15 @@ def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None) -> d
     settings.update(_instance_file_settings(instance_path))
     settings.update(_environment_settings())
     settings.update(overrides or {})
+    _check_positive_whole_numbers(settings)
     return settings
+
+
+def _check_positive_whole_numbers(settings: Mapping[str, Any]) -> None:
+    for name in POSITIVE_WHOLE_NUMBERS:
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(f"FTS_{name} must be a whole number of at least 1: {value!r}")
 
 
 def _instance_file_settings(instance_path: Path) -> dict[str, Any]:
@@ -88,7 +117,8 @@ def _environment_settings() -> dict[str, Any]:
         try:
             found[name] = kind(raw)
         except ValueError as error:
-            raise ConfigurationError(f"FTS_{name} must be a {kind.__name__}: {raw!r}") from error
+            described = "1 or 0" if kind is flag else f"a {getattr(kind, '__name__', kind)}"
+            raise ConfigurationError(f"FTS_{name} must be {described}: {raw!r}") from error
     return found
 
 

@@ -1,13 +1,21 @@
-"""HTTP hardening: a per-request CSP nonce and security headers on every response."""
+"""HTTP hardening: a CSP nonce, security headers, and numbers in URLs kept within bounds."""
 
 from __future__ import annotations
 
+import re
 import secrets
+from typing import Any
 
 from flask import Flask, Response, g, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.routing import IntegerConverter, Map
 
 STATIC_PREFIX = "/static/"
+#: the highest page number any list is asked for; past a list's end its last page is shown
+MAX_PAGE = 999_999
+PAGE_NUMBER = re.compile(r"[0-9]+")
+#: the largest row id: PostgreSQL's INTEGER, so a longer number in a URL is a 404, not a 500
+MAX_ROW_ID = 2**31 - 1
 
 
 def csp_nonce() -> str:
@@ -65,8 +73,30 @@ def refuse_null_characters() -> ResponseReturnValue | None:
     return None
 
 
+def page_number(typed: str | None) -> int:
+    """Return the page asked for in a query string, from 1 to MAX_PAGE; 1 if it is no number."""
+    text = (typed or "").strip()
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+    if not PAGE_NUMBER.fullmatch(text):
+        return 1
+    digits = text.lstrip("0")
+    # a longer number is past the end of any list; int() of thousands of digits is refused too
+    if len(digits) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(int(digits or "0"), 1), MAX_PAGE)
+
+
+class RowIdConverter(IntegerConverter):
+    """The `<int:...>` of every route: a number past any row id matches no page (a 404)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Register the nonce helper, the headers and the input guard."""
+    """Register the nonce helper, the headers, the input guard and the bounded id converter."""
+    app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(refuse_null_characters)
     app.after_request(add_security_headers)

@@ -112,6 +112,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app: Flask) -> None:
         ({"MASTER_KEYS": " , "}, "holds no master key"),
         ({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}, "Cannot reach"),
         ({"DATABASE_URL": "not a url"}, "is not a database URL"),
+        ({"SUBMISSION_BURST": 0}, "FTS_SUBMISSION_BURST must be a whole number of at least 1"),
+        ({"SUBMISSION_INTERVAL_SECONDS": "60"}, "FTS_SUBMISSION_INTERVAL_SECONDS must be a whole"),
     ],
 )
 def test_bad_configuration_stops_start_up_with_one_line(
@@ -214,3 +216,89 @@ def test_workers_starting_together_on_a_new_folder_share_one_secret(tmp_path: Pa
     assert len(set(secrets_read)) == 1
     assert secrets_read[0] == (tmp_path / "secret_key").read_text().strip()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["secret_key"]
+
+
+KEYS_BESIDE_DATABASE = "is in the same folder as the database"
+
+
+def start_and_stop(config: dict[str, Any]) -> None:
+    create_app(config).extensions["fts_engine"].dispose()
+
+
+def test_start_up_warns_when_the_master_keys_file_sits_beside_the_database(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    instance = tmp_path / "install"
+
+    start_and_stop({"INSTANCE_PATH": str(instance)})
+
+    warnings = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1
+    message = warnings[0].getMessage()
+    assert KEYS_BESIDE_DATABASE in message
+    assert str(instance / "master_keys") in message
+    assert "FTS_MASTER_KEYS" in message
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        pytest.param({"DEMO": True}, id="a demo"),
+        pytest.param({"MASTER_KEYS": generate_master_key()}, id="keys from FTS_MASTER_KEYS"),
+    ],
+)
+def test_no_warning_for_a_demo_or_for_keys_given_from_outside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, setting: dict[str, Any]
+) -> None:
+    start_and_stop({"INSTANCE_PATH": str(tmp_path / "install"), **setting})
+
+    assert KEYS_BESIDE_DATABASE not in caplog.text
+
+
+def test_no_warning_when_the_database_is_in_another_folder(
+    tmp_path: Path, sqlite_template: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    elsewhere = tmp_path / "data"
+    elsewhere.mkdir()
+    shutil.copy(sqlite_template, elsewhere / "fts.sqlite3")
+
+    start_and_stop(
+        {
+            "INSTANCE_PATH": str(tmp_path / "install"),
+            "DATABASE_URL": f"sqlite:///{elsewhere / 'fts.sqlite3'}",
+        }
+    )
+
+    assert KEYS_BESIDE_DATABASE not in caplog.text
+
+
+def test_every_command_prints_the_warning_and_a_demo_does_not(tmp_path: Path) -> None:
+    environment = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("FTS_")},
+        "FTS_INSTANCE_PATH": str(tmp_path),
+    }
+
+    def command_output(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "keys", "generate"],
+            cwd=REPOSITORY,
+            env={**environment, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    plain, demo = command_output(), command_output(FTS_DEMO="1")
+
+    assert plain.returncode == demo.returncode == 0
+    assert KEYS_BESIDE_DATABASE in plain.stderr
+    assert KEYS_BESIDE_DATABASE not in demo.stderr
+
+
+def test_a_demo_setting_that_is_not_1_or_0_stops_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FTS_DEMO", "maybe")
+
+    with pytest.raises(ConfigurationError, match="FTS_DEMO must be 1 or 0: 'maybe'"):
+        create_app({"INSTANCE_PATH": str(tmp_path / "install")})

@@ -35,6 +35,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
 }
 SETTING_FIELDS = ("organisation_name", *SETTING_RANGES)
 SIGN_IN_EVENTS_PER_PAGE = 50
+#: the audit entries the sign-in record lists
+SIGN_IN_ACTIONS = AuditEvent.action.like("auth.%")
 
 
 class AdminError(Exception):
@@ -272,17 +274,16 @@ class SignInEventPage:
 
 
 def sign_in_events(session: Session, page: int = 1) -> SignInEventPage:
-    """Return a page of audit entries about signing in; they hold no case content."""
+    """Return a page of audit entries about signing in; they hold no case content.
+
+    A page past the end shows the last page; the record is counted only then, as it grows long.
+    """
     page = max(page, 1)
-    entries = list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.action.like("auth.%"))
-            .order_by(AuditEvent.sequence.desc())
-            .offset((page - 1) * SIGN_IN_EVENTS_PER_PAGE)
-            .limit(SIGN_IN_EVENTS_PER_PAGE + 1)
-        )
-    )
+    entries = _sign_in_entries(session, page)
+    if not entries and page > 1:
+        total = session.scalar(select(func.count()).select_from(AuditEvent).where(SIGN_IN_ACTIONS))
+        page = max(1, -(-(total or 0) // SIGN_IN_EVENTS_PER_PAGE))
+        entries = _sign_in_entries(session, page)
     details = [json.loads(entry.detail) for entry in entries[:SIGN_IN_EVENTS_PER_PAGE]]
     emails = _emails_by_id(session, {detail.get("user_id") for detail in details})
     events = [
@@ -294,6 +295,19 @@ def sign_in_events(session: Session, page: int = 1) -> SignInEventPage:
         for entry, detail in zip(entries, details, strict=False)
     ]
     return SignInEventPage(events, page, has_next=len(entries) > SIGN_IN_EVENTS_PER_PAGE)
+
+
+def _sign_in_entries(session: Session, page: int) -> list[AuditEvent]:
+    """Return a page's entries and the first of the next page, which tells whether there is one."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(SIGN_IN_ACTIONS)
+            .order_by(AuditEvent.sequence.desc())
+            .offset((page - 1) * SIGN_IN_EVENTS_PER_PAGE)
+            .limit(SIGN_IN_EVENTS_PER_PAGE + 1)
+        )
+    )
 
 
 def _emails_by_id(session: Session, user_ids: set[object]) -> dict[object, str]:

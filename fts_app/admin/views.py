@@ -34,6 +34,7 @@ from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role
 from fts_app.auth.forms import show_error
 from fts_app.auth.services import AccountError
+from fts_app.security import page_number
 
 bp = Blueprint("admin", "fts_app.admin")
 
@@ -220,5 +221,5 @@ def _change_directorate(directorate_id: int, *, active: bool) -> ResponseReturnV
 @administrators_only
 def sign_in_record() -> ResponseReturnValue:
     """List sign-in events, newest first: when, which account, what happened."""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     return render_template("admin/sign_in_events.html", events=sign_in_events(db.session(), page))

@@ -32,6 +32,7 @@ from fts_app.cases.enums import (
 )
 from fts_app.cases.services import NewConcern
 from fts_app.choices import Choice
+from fts_app.security import page_number
 from fts_app.template_filters import long_date
 from fts_app.timeutil import today_in_london
 
@@ -545,8 +546,7 @@ class DashboardFiltersForm(Form):
 
     def page_number(self) -> int:
         """Return the page asked for, or the first page for anything that is not a number."""
-        typed = (self.page.data or "").strip()
-        return int(typed) if typed.isdigit() and len(typed) < 7 else 1
+        return page_number(self.page.data)
 
     def set_directorates(self, directorates: Iterable[tuple[int, str]]) -> None:
         """Offer every directorate, active or not, since old cases keep theirs."""

@@ -36,6 +36,7 @@ from fts_app.cases.models import Case
 from fts_app.cases.services import CaseActionRefused, Identity
 from fts_app.cases.steps import CASEWORKERS, find_step, offered_steps
 from fts_app.cases.timeline import audit_history, case_guardians, directorate_name, timeline
+from fts_app.security import page_number
 from fts_app.timeutil import today_in_london
 
 bp = Blueprint("cases", "fts_app.cases")
@@ -208,7 +209,7 @@ def export(reference: str) -> ResponseReturnValue:
 def audit_history_page(reference: str) -> ResponseReturnValue:
     """List who did what to the case, and when."""
     case = services.view_audit_history(reference, current_user)
-    page = audit_history(db.session(), case, request.args.get("page", 1, type=int))
+    page = audit_history(db.session(), case, page_number(request.args.get("page")))
     return render_template("cases/audit.html", case=case, audit=page)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from fts_app.config import (
     MASTER_KEY_FILE,
@@ -16,6 +17,13 @@ from fts_app.config import (
 from fts_app.crypto.keyring import Keyring, generate_master_key
 from fts_app.crypto.models import CaseKey
 from fts_app.crypto.sealed import SEALED_SECRETS
+
+log = logging.getLogger(__name__)
+KEYS_BESIDE_DATABASE = (
+    "The master keys file %s is in the same folder as the database %s, so one copy of that "
+    "folder opens every case. Outside a demo, set FTS_MASTER_KEYS from a secret store and keep "
+    'the keys apart from the database and its backups (README "Keys and backups").'
+)
 
 
 def load_keyring(configured: str | None, instance_path: Path, engine: Engine) -> Keyring:
@@ -32,6 +40,21 @@ def load_keyring(configured: str | None, instance_path: Path, engine: Engine) ->
     keyring = Keyring(keys)
     _check_keys_open_existing_data(keyring, engine)
     return keyring
+
+
+def warn_if_keys_beside_database(
+    configured: str | None, instance_path: Path, database_url: str, *, demo: bool
+) -> None:
+    """Warn, outside a demo, when the master keys are read from the SQLite database's folder."""
+    if configured or demo:
+        return
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
+        return
+    database = Path(str(url.database)).resolve()
+    key_file = (instance_path / MASTER_KEY_FILE).resolve()
+    if database.parent == key_file.parent:
+        log.warning(KEYS_BESIDE_DATABASE, key_file, database)
 
 
 def _what_each_key_protects(engine: Engine) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Portal tables: equality answers kept apart from any case, and the access-code check budget."""
+"""Portal tables: equality answers kept apart from any case, and the portal-wide budgets."""
 
 from __future__ import annotations
 
@@ -35,16 +35,16 @@ class EqualityResponse(Base):
 
 
 class FollowUpThrottle(Base):
-    """The portal-wide budget for access-code checks: one row, one timestamp.
+    """The portal-wide budgets (access-code checks, submissions): a row and a timestamp each.
 
-    See fts_app/speakup/throttle.py. Nothing is kept per case reference, so the table never
-    shows which references were tried.
+    See fts_app/speakup/throttle.py. Nothing is kept per case reference or per sender, so the
+    table never shows which references were tried or who sent anything.
     """
 
     __tablename__ = "follow_up_throttle"
 
-    #: always "overall": the one budget every check takes from
+    #: "overall", the one budget every check takes from, or "submissions"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    #: no check runs before this time; the further it falls behind now, the fuller the budget,
-    #: and it never lies more than one interval (half a second) ahead
+    #: nothing more is taken before this time; the further it falls behind now, the fuller the
+    #: budget, and it never lies more than one interval ahead
     next_allowed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -49,7 +49,8 @@ from fts_app.speakup.enums import (
 from fts_app.speakup.models import EqualityResponse
 from fts_app.timeutil import today_in_london, utcnow
 
-REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,6}\Z")
+#: references count on past 9999 (and 999999) with more digits, so any number of 4 or more
+REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,}\Z")
 #: equality rows get random ids so their order says nothing about which case came when
 EQUALITY_ID_RANGE = 2**31 - 1
 #: hex digits of the code fingerprint a portal session keeps (64 bits)
@@ -65,6 +66,14 @@ class TooManyAttempts(Exception):
 
     def __init__(self, retry_at: datetime) -> None:
         super().__init__("too many attempts")
+        self.retry_at = retry_at
+
+
+class PortalBusy(Exception):
+    """The portal has taken as many submissions as its budget allows: try again at `retry_at`."""
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__("submission budget spent")
         self.retry_at = retry_at
 
 
@@ -132,7 +141,14 @@ class Receipt:
 
 
 def submit_concern(concern: NewConcern, equality: EqualityAnswers) -> Receipt:
-    """Put a concern from the portal in the guardians' queue and give its access code."""
+    """Put a concern from the portal in the guardians' queue and give its access code.
+
+    Raises PortalBusy, storing nothing, when the portal-wide submission budget is spent.
+    """
+    with db.write_transaction() as session:
+        retry_at = throttle.admit(session, budget=throttle.submission_budget())
+    if retry_at is not None:
+        raise PortalBusy(retry_at)
     if concern.confidentiality is ConfidentialityLevel.ANONYMOUS:
         concern = replace(concern, contact_name=None, contact_details=None)
     concern = replace(concern, route=Route.ONLINE_PORTAL, received_on=today_in_london())

@@ -1,5 +1,7 @@
 """Share out access-code checks from one budget, so guessing is slow but never locks anyone out.
 
+Submissions take from a second budget the same way (`submission_budget`, below).
+
 Each check hashes the typed code with argon2id, so the budget bounds the CPU spent hashing: a
 burst of checks after a quiet spell, then one per interval. An attempt that finds the budget
 spent is refused before any hashing, takes nothing, and can come back within one interval.
@@ -15,8 +17,10 @@ trillion chance of finding any code at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,24 +28,53 @@ from fts_app.speakup.models import FollowUpThrottle
 from fts_app.timeutil import naive_utc, utcnow
 
 OVERALL_KEY = "overall"
+SUBMISSIONS_KEY = "submissions"
 #: checks that may run back to back after a quiet spell
 BURST = 20
 #: then one check per interval: 2 a second at most, which is also the longest anyone waits
 INTERVAL = timedelta(milliseconds=500)
 
 
-def admit(session: Session, now: datetime | None = None) -> datetime | None:
-    """Take one check from the budget; or, taking nothing, return when the next is free."""
+@dataclass(frozen=True)
+class Budget:
+    """One portal-wide budget: its row's key, a burst after a quiet spell, then one per interval."""
+
+    key: str
+    burst: int
+    interval: timedelta
+
+
+ACCESS_CODE_CHECKS = Budget(OVERALL_KEY, BURST, INTERVAL)
+
+
+def submission_budget() -> Budget:
+    """Return the budget portal submissions share, from FTS_SUBMISSION_* (README "Configuration").
+
+    It bounds the work a flood of submissions makes (a hash, an encrypted case, the guardians'
+    queue), for everyone at once: nothing is kept about who sent what.
+    """
+    config = current_app.config
+    return Budget(
+        SUBMISSIONS_KEY,
+        config["SUBMISSION_BURST"],
+        timedelta(seconds=config["SUBMISSION_INTERVAL_SECONDS"]),
+    )
+
+
+def admit(
+    session: Session, now: datetime | None = None, budget: Budget = ACCESS_CODE_CHECKS
+) -> datetime | None:
+    """Take one from the budget; or, taking nothing, return when the next is free."""
     now = as_utc(now or utcnow())
-    row = _locked_row(session, now)
+    row = _locked_row(session, now, budget)
     next_allowed_at = as_utc(row.next_allowed_at)
     if next_allowed_at > now:
         return next_allowed_at
-    # Time since the last check refills the budget, up to one burst: one timestamp is the
+    # Time since the last one refills the budget, up to one burst: one timestamp is the
     # whole state (the "generic cell rate algorithm"), and it never lies more than an
     # interval ahead.
-    full_since = now - (BURST - 1) * INTERVAL
-    row.next_allowed_at = max(next_allowed_at, full_since) + INTERVAL
+    full_since = now - (budget.burst - 1) * budget.interval
+    row.next_allowed_at = max(next_allowed_at, full_since) + budget.interval
     return None
 
 
@@ -50,19 +83,20 @@ def as_utc(moment: datetime) -> datetime:
     return naive_utc(moment).replace(tzinfo=UTC)
 
 
-def _locked_row(session: Session, now: datetime) -> FollowUpThrottle:
+def _locked_row(session: Session, now: datetime, budget: Budget) -> FollowUpThrottle:
     # The row lock makes parallel attempts take from the budget one after another.
-    row = session.get(FollowUpThrottle, OVERALL_KEY, with_for_update=True, populate_existing=True)
-    return row or _new_row(session, now)
+    row = session.get(FollowUpThrottle, budget.key, with_for_update=True, populate_existing=True)
+    return row or _new_row(session, now, budget)
 
 
-def _new_row(session: Session, now: datetime) -> FollowUpThrottle:
+def _new_row(session: Session, now: datetime, budget: Budget) -> FollowUpThrottle:
     try:
         with session.begin_nested():
-            session.add(FollowUpThrottle(key=OVERALL_KEY, next_allowed_at=now - BURST * INTERVAL))
+            full = now - budget.burst * budget.interval
+            session.add(FollowUpThrottle(key=budget.key, next_allowed_at=full))
     except IntegrityError:
         # Another attempt created it first; take from theirs.
         pass
-    row = session.get(FollowUpThrottle, OVERALL_KEY, with_for_update=True, populate_existing=True)
+    row = session.get(FollowUpThrottle, budget.key, with_for_update=True, populate_existing=True)
     assert row is not None
     return row

@@ -30,6 +30,7 @@ from fts_app.speakup.forms import (
 from fts_app.speakup.services import (
     AccessCodeReplaced,
     CaseNotAvailable,
+    PortalBusy,
     PortalPass,
     QuestionNotOpen,
     TooManyAttempts,
@@ -66,6 +67,10 @@ CODE_REPLACED = (
 BUSY = (
     "The service is busy. Your reference and code have not been checked yet. "
     "Wait a few seconds, then try again."
+)
+SUBMISSIONS_BUSY = (
+    "The service is receiving more concerns than usual just now. Everything you wrote is still "
+    'here, below. Wait a few minutes, then press "Send your concern" again.'
 )
 BAD_REQUEST = 400
 TOO_MANY_REQUESTS = 429
@@ -104,7 +109,12 @@ def new_concern() -> ResponseReturnValue:
         return render_template("speakup/already_sent.html")
     if not form.validate():
         return render_template("speakup/new.html", form=form), BAD_REQUEST
-    receipt = submit_concern(form.to_concern(), form.equality_answers())
+    try:
+        receipt = submit_concern(form.to_concern(), form.equality_answers())
+    except PortalBusy as refusal:
+        # the form comes back as they filled it in; nothing they wrote is kept or logged
+        page = render_template("speakup/new.html", form=form, busy=SUBMISSIONS_BUSY)
+        return page, TOO_MANY_REQUESTS, {"Retry-After": _seconds_until(refusal.retry_at)}
     _remember_sent_form(form.form_id.data)
     # Shown in this response only: a redirect would need the code in a URL or a cookie.
     return render_template("speakup/sent.html", receipt=receipt)

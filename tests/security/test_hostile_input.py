@@ -155,6 +155,8 @@ TARGETS = {
         Role.GUARDIAN, "POST", CASE + "/close", ("outcome", "learning", "open_actions")
     ),
     "case-unknown-entry": Target(Role.GUARDIAN, "GET", CASE + "/{value}", ()),
+    "case-audit-history": Target(Role.GUARDIAN, "GET", CASE + "/audit-history", ("page",)),
+    "sign-in-record": Target(Role.ADMIN, "GET", "/admin/sign-in-events", ("page",)),
     "dashboard": Target(
         Role.GUARDIAN,
         "GET",

@@ -118,7 +118,7 @@ def _holds_nothing_typed(field: Any) -> bool:
     if field.errors:
         return False
     data = field.data
-    if data in (None, "", [], ()):
+    if data in (None, "", [], ()) or isinstance(data, bool):
         return True
     choices = _choice_values(field)
     chosen = data if isinstance(data, list | tuple) else [data]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from fts_app.admin.models import DEFAULT_SUPPRESSION_THRESHOLD
 from fts_app.admin.services import SETTING_RANGES
 from fts_app.auth.enums import Role
+from fts_app.forms import PageForm
 
 CHOOSE_HIDDEN_COUNTS = "Choose which small counts to hide in board reports"
 #: no setting comes near this; larger typed numbers are refused before any range check
@@ -62,7 +62,7 @@ def _threshold_choices() -> list[SelectChoice]:
     ]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(PageForm):
     """Organisation-wide settings."""
 
     organisation_name = StringField(
@@ -111,7 +111,7 @@ class SettingsForm(FlaskForm):
     )
 
 
-class NewAccountForm(FlaskForm):
+class NewAccountForm(PageForm):
     """A new staff account."""
 
     role = RadioField(
@@ -126,7 +126,7 @@ class NewAccountForm(FlaskForm):
     )
 
 
-class DirectorateForm(FlaskForm):
+class DirectorateForm(PageForm):
     """A directorate's name."""
 
     name = StringField(

@@ -32,8 +32,8 @@ from fts_app.admin.services import (
 from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role
-from fts_app.auth.forms import show_error
 from fts_app.auth.services import AccountError
+from fts_app.forms import show_error
 from fts_app.security import page_number
 
 bp = Blueprint("admin", "fts_app.admin")

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from fts_app.auth.services import MIN_PASSWORD_LENGTH
 from fts_app.auth.two_factor import CODE_LENGTH
-
-
-def show_error(form: FlaskForm, message: str, field_name: str | None) -> None:
-    """Put a service's message on the field it is about, or else on the form's first field."""
-    visible = [field for field in form if field.type not in {"CSRFTokenField", "HiddenField"}]
-    field = form[field_name] if field_name and field_name in form else visible[0]
-    field.errors = [*field.errors, message]
+from fts_app.forms import PageForm
 
 
 def _without_spaces(value: str | None) -> str | None:
@@ -22,7 +15,7 @@ def _without_spaces(value: str | None) -> str | None:
     return value.replace(" ", "") if value else value
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PageForm):
     """Email address and password."""
 
     email = StringField(
@@ -33,7 +26,7 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PageForm):
     """A code from the authenticator app."""
 
     code = StringField(
@@ -69,7 +62,7 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     """The current password, then the new one twice."""
 
     current_password = PasswordField(
@@ -78,7 +71,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm_password = _new_password_fields()
 
 
-class FirstAdminForm(FlaskForm):
+class FirstAdminForm(PageForm):
     """The first administrator's details."""
 
     email = StringField(
@@ -91,7 +84,7 @@ class FirstAdminForm(FlaskForm):
     password, confirm_password = _new_password_fields()
 
 
-class SetUpPasswordForm(FlaskForm):
+class SetUpPasswordForm(PageForm):
     """The person's own new password, twice."""
 
     password, confirm_password = _new_password_fields()

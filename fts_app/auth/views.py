@@ -39,7 +39,6 @@ from fts_app.auth.forms import (
     FirstAdminForm,
     SetUpPasswordForm,
     SignInForm,
-    show_error,
 )
 from fts_app.auth.models import User, UserSession
 from fts_app.auth.services import (
@@ -72,6 +71,7 @@ from fts_app.auth.set_up import choose_password, open_set_up_link
 from fts_app.auth.two_factor import grouped_for_typing, qr_code_svg
 from fts_app.cookies import in_portal_request
 from fts_app.extensions import limiter, login_manager
+from fts_app.forms import show_error
 
 bp = Blueprint("auth", "fts_app.auth")
 

@@ -6,19 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    Field,
-    Form,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.utils import unset_value
-from wtforms.validators import Length, Optional, StopValidation, ValidationError
+from wtforms import BooleanField, Field, Form, StringField
+from wtforms.validators import ValidationError
 
 from fts_app.cases.dashboard import CaseFilters, Scope, SortOrder, StatusFilter
 from fts_app.cases.enums import (
@@ -32,57 +21,25 @@ from fts_app.cases.enums import (
 )
 from fts_app.cases.services import NewConcern
 from fts_app.choices import Choice
+from fts_app.forms import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    CheckboxesField,
+    DayMonthYearField,
+    PageForm,
+    QueryForm,
+    RadioChoiceField,
+    SelectChoiceField,
+    text_field,
+    with_blank,
+)
 from fts_app.security import page_number
 from fts_app.template_filters import long_date
 from fts_app.timeutil import today_in_london
 
-NARRATIVE_MAX = 10_000
+NARRATIVE_MAX = LONG_TEXT
 ENTRY_MAX = 5_000
-SHORT_MAX = 200
-DATE_PARTS = ("day", "month", "year")
-
-
-class DayMonthYearField(Field):
-    """A date typed into the NHS date input's three boxes: name-day, name-month, name-year."""
-
-    def __init__(self, label: str, *, required: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.required_message = required
-        self.typed = dict.fromkeys(DATE_PARTS, "")
-
-    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
-        """Read the three boxes; the date is None until they make a real one."""
-        self.process_errors = []
-        if data is unset_value:
-            data = self.default() if callable(self.default) else self.default
-        self.object_data = data
-        self.data = data
-        if isinstance(data, date):
-            self.typed = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
-        if formdata is None:
-            return
-        self.typed = {part: formdata.get(f"{self.name}-{part}", "").strip() for part in DATE_PARTS}
-        self.raw_data = list(self.typed.values())
-        self.data = _real_date(self.typed)
-
-    def pre_validate(self, form: Form) -> None:
-        """Say what is missing or impossible about the typed date."""
-        if not any(self.typed.values()):
-            raise StopValidation(self.required_message)
-        missing = [part for part in DATE_PARTS if not self.typed[part]]
-        if missing:
-            raise StopValidation(f"{self.label.text} must include a {missing[0]}")
-        if self.data is None:
-            raise StopValidation(f"{self.label.text} must be a real date")
-
-
-def _real_date(typed: dict[str, str]) -> date | None:
-    if not all(typed[part].isdigit() for part in DATE_PARTS) or len(typed["year"]) != 4:
-        return None
-    try:
-        return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
-    except (ValueError, OverflowError):  # a 400-digit month overflows
-        return None
+SHORT_MAX = SHORT_TEXT
 
 
 def not_in_future(_form: Form, field: DayMonthYearField) -> None:
@@ -112,87 +69,21 @@ def past_date(label: str, required: str) -> DayMonthYearField:
     )
 
 
-class ChoiceOptions:
-    """Choices kept as (value, label) pairs for the pages; WTForms is given them as a dict.
-
-    One message covers both nothing chosen and a value not on the list.
-    """
-
-    options: list[tuple[str, str]]
-    choices: Any
-    data: Any
-
-    def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
-        super().__init__(label, **kw)  # type: ignore[call-arg]
-        self.set_options(options)
-        self.message = message
-
-    def set_options(self, options: Iterable[tuple[str, str]]) -> None:
-        """Offer these options, in this order."""
-        self.options = list(options)
-        self.choices = dict(self.options)
-
-    def known(self) -> set[str]:
-        """Return the values on offer."""
-        return {value for value, _label in self.options}
-
-    def pre_validate(self, form: Form) -> None:
-        """Refuse an empty or unknown choice."""
-        if self.data not in self.known():
-            raise StopValidation(self.message)
-
-
-class RadioChoiceField(ChoiceOptions, RadioField):
-    """Radios offering one choice from a list."""
-
-
-class SelectChoiceField(ChoiceOptions, SelectField):
-    """A drop-down offering one choice from a list."""
-
-
-class CheckboxesField(ChoiceOptions, SelectMultipleField):
-    """Checkboxes, at least one ticked, each from the list."""
-
-    def pre_validate(self, form: Form) -> None:
-        """Refuse nothing ticked or a value not on the list."""
-        if not self.data or not set(self.data) <= self.known():
-            raise StopValidation(self.message)
-
-
-def required_text(label: str, message: str, maximum: int = ENTRY_MAX, **kw: Any) -> TextAreaField:
+def required_text(label: str, message: str, maximum: int = ENTRY_MAX, **kw: Any) -> Field:
     """Return a text box that must be filled in, within a length limit."""
-    return TextAreaField(
-        label,
-        validators=[
-            _filled_in(message),
-            Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer"),
-        ],
-        **kw,
-    )
+    return text_field(label, maximum, message, area=True, **kw)
 
 
-def optional_text(label: str, maximum: int = ENTRY_MAX, **kw: Any) -> TextAreaField:
+def optional_text(label: str, maximum: int = ENTRY_MAX, **kw: Any) -> Field:
     """Return a text box that may be left empty, within a length limit."""
-    return TextAreaField(
-        label,
-        validators=[
-            Optional(),
-            Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer"),
-        ],
-        **kw,
-    )
+    return text_field(label, maximum, area=True, **kw)
 
 
-def _filled_in(message: str):  # type: ignore[no-untyped-def]
-    def check(_form: Form, field: Field) -> None:
-        if not (field.data or "").strip():
-            raise StopValidation(message)
-
-    return check
-
-
-class NewCaseForm(FlaskForm):
+class NewCaseForm(PageForm):
     """Log a concern that reached a guardian by any route."""
+
+    #: each field shows one message, and the summary lists just that one
+    every_message_in_summary = False
 
     route = RadioChoiceField(
         "How did the concern reach you?",
@@ -232,13 +123,7 @@ class NewCaseForm(FlaskForm):
         NARRATIVE_MAX,
         description="Write what the person told you, in their words where you can.",
     )
-    contact_name = StringField(
-        "Name (optional)",
-        validators=[
-            Optional(),
-            Length(max=SHORT_MAX, message=f"Name must be {SHORT_MAX} characters or fewer"),
-        ],
-    )
+    contact_name = text_field("Name (optional)", SHORT_MAX, named="Name")
     contact_details = optional_text(
         "How to contact them (optional)",
         500,
@@ -273,7 +158,7 @@ class NewCaseForm(FlaskForm):
     def set_directorates(self, directorates: Iterable[tuple[int, str]]) -> None:
         """Offer the active directorates, with 'Not known' first."""
         self.directorate_id.set_options(
-            [("", "Not known")] + [(str(key), name) for key, name in directorates]
+            with_blank("Not known", ((str(key), name) for key, name in directorates))
         )
 
     def validate_contact_name(self, field: StringField) -> None:
@@ -285,8 +170,11 @@ class NewCaseForm(FlaskForm):
             )
 
 
-class CaseEntryForm(FlaskForm):
+class CaseEntryForm(PageForm):
     """A form about one case; dates in it cannot fall before the concern was received."""
+
+    #: each field shows one message, and the summary lists just that one
+    every_message_in_summary = False
 
     received_on_limit: date | None = None
 
@@ -362,12 +250,11 @@ class DetrimentForm(CaseEntryForm):
 class IdentityDisclosureForm(CaseEntryForm):
     """Record a disclosure of the person's identity, with its reason."""
 
-    to_whom = StringField(
+    to_whom = text_field(
         "Who was their identity disclosed to?",
-        validators=[
-            _filled_in("Enter who their identity was disclosed to"),
-            Length(max=SHORT_MAX, message=f"This must be {SHORT_MAX} characters or fewer"),
-        ],
+        SHORT_MAX,
+        "Enter who their identity was disclosed to",
+        named="This",
     )
     reason = required_text(
         "Why was it disclosed?",
@@ -470,11 +357,14 @@ class ExportForm(CaseEntryForm):
 
 def any_or(choices: type[Choice]) -> list[tuple[str, str]]:
     """Return a filter's options: 'Any' first, then each choice."""
-    return [("", "Any"), *choices.choices()]
+    return with_blank("Any", choices.choices())
 
 
-class DashboardFiltersForm(Form):
+class DashboardFiltersForm(QueryForm):
     """The case list's filters, read from the address so a filtered list can be bookmarked."""
+
+    #: each field shows one message, and the summary lists just that one
+    every_message_in_summary = False
 
     status = SelectChoiceField(
         "Status",
@@ -511,10 +401,8 @@ class DashboardFiltersForm(Form):
     )
     received_from = StringField("Received from")
     received_to = StringField("Received to")
-    reference = StringField(
-        "Reference",
-        validators=[Optional(), Length(max=20, message="Reference must be 20 characters or fewer")],
-        description="All or part of it, for example FTSU-2026-0042 or 0042",
+    reference = text_field(
+        "Reference", 20, description="All or part of it, for example FTSU-2026-0042 or 0042"
     )
     overdue = BooleanField("Only overdue cases")
     unread = BooleanField("Only cases with unread messages")
@@ -551,7 +439,7 @@ class DashboardFiltersForm(Form):
     def set_directorates(self, directorates: Iterable[tuple[int, str]]) -> None:
         """Offer every directorate, active or not, since old cases keep theirs."""
         self.directorate.set_options(
-            [("", "Any")] + [(str(key), name) for key, name in directorates]
+            with_blank("Any", ((str(key), name) for key, name in directorates))
         )
 
     def validate_received_from(self, field: StringField) -> None:

@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-NARRATIVE_LIMIT = 10_000
+from fts_app.forms import LONG_TEXT, PageForm, too_long
+
+NARRATIVE_LIMIT = LONG_TEXT
 
 
-class NarrativeForm(FlaskForm):
+class NarrativeForm(PageForm):
     """The lead guardian's words for the board: themes and barriers, learning and actions."""
 
+    #: each field shows one message, and the summary lists just that one
+    every_message_in_summary = False
+
     themes_and_barriers = TextAreaField(
-        "Themes and barriers",
-        validators=[
-            Length(
-                max=NARRATIVE_LIMIT,
-                message="Themes and barriers must be 10,000 characters or fewer",
-            )
-        ],
+        "Themes and barriers", [too_long("Themes and barriers", NARRATIVE_LIMIT)]
     )
     learning_and_actions = TextAreaField(
-        "Learning and actions",
-        validators=[
-            Length(
-                max=NARRATIVE_LIMIT,
-                message="Learning and actions must be 10,000 characters or fewer",
-            )
-        ],
+        "Learning and actions", [too_long("Learning and actions", NARRATIVE_LIMIT)]
     )
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(PageForm):
     """Release a quarter's report to the board."""
 
     quarter = HiddenField(validators=[DataRequired()])

@@ -7,17 +7,27 @@ database cannot hold, so it is turned back with a message rather than quietly dr
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import Any, ClassVar
 
-from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import Field, HiddenField, StringField
+from wtforms.validators import ValidationError
 
 from fts_app.cases.access_codes import is_access_code
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
 from fts_app.cases.services import NewConcern
 from fts_app.choices import Choice
+from fts_app.forms import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    CheckboxesField,
+    DayMonthYearField,
+    PageForm,
+    RadioChoiceField,
+    SelectChoiceField,
+    refuse_nul,
+    text_field,
+    with_blank,
+)
 from fts_app.speakup.enums import (
     AgeBand,
     DetrimentAnswer,
@@ -34,116 +44,115 @@ from fts_app.speakup.services import EqualityAnswers, is_reference
 from fts_app.template_filters import long_date, month_year
 from fts_app.timeutil import today_in_london
 
-LONG_TEXT = 10_000
-SHORT_TEXT = 200
 CSRF_MESSAGE = (
     "Your answers could not be sent safely, because the page was open for a long time or the "
     "browser blocked a cookie. Check your answers and send them again."
 )
-
-
-def _refuse_nul(_form: FlaskForm, field: Field) -> None:
-    if "\x00" in (field.data or ""):
-        raise ValidationError(
-            f"{field.label.text} contains a hidden character (NUL) that cannot be saved. "
-            "Type that part again instead of pasting it."
-        )
+NOT_ANSWERED = "Not answered"
 
 
 def text_answer(label: str, max_length: int, required: str | None = None) -> StringField:
     """Return a text question: optional unless `required` gives the message for a blank one."""
-    presence = DataRequired(required) if required else Optional()
-    too_long = f"{label} must be {max_length:,} characters or fewer"
-    return StringField(label, [presence, Length(max=max_length, message=too_long), _refuse_nul])
+    return text_field(label, max_length, required, checks=[refuse_nul])
 
 
-class KnownChoices:
-    """Accept only values of one enumeration (one value, or a list of them)."""
-
-    def __init__(self, choice: type[Choice], message: str) -> None:
-        self.allowed = {member.value for member in choice}
-        self.message = message
-
-    def __call__(self, _form: FlaskForm, field: Field) -> None:
-        values = field.data if isinstance(field.data, list) else [field.data]
-        if any(value not in self.allowed for value in values if value):
-            raise ValidationError(self.message)
-
-
-def choice_answer(label: str, choice: type[Choice], required: str | None = None) -> StringField:
-    """Return a one-answer question over an enumeration; blank allowed unless `required`."""
-    presence = DataRequired(required) if required else Optional()
-    unknown = KnownChoices(choice, f"Choose one of the answers listed for: {label}")
-    return StringField(label, [presence, unknown])
+def choice_answer(
+    kind: type[RadioChoiceField | SelectChoiceField],
+    label: str,
+    options: list[tuple[str, str]],
+    required: str | None = None,
+) -> RadioChoiceField | SelectChoiceField:
+    """Return a one-answer question over these options; blank allowed unless `required`."""
+    return kind(
+        label,
+        options,
+        message=f"Choose one of the answers listed for: {label}",
+        required=required,
+        optional=required is None,
+    )
 
 
-def choices_answer(label: str, choice: type[Choice]) -> SelectMultipleField:
+def choices_answer(label: str, choice: type[Choice]) -> CheckboxesField:
     """Return an optional question where any number of an enumeration's answers may be ticked."""
-    unknown = KnownChoices(choice, f"Choose only from the answers listed for: {label}")
-    return SelectMultipleField(label, validate_choice=False, validators=[unknown])
+    return CheckboxesField(
+        label,
+        choice.choices(),
+        message=f"Choose only from the answers listed for: {label}",
+        optional=True,
+    )
 
 
-class PortalForm(FlaskForm):
-    """A portal form whose errors feed the NHS error summary, the form token's included."""
+def equality_question(label: str, choice: type[Choice]) -> SelectChoiceField:
+    """Return an equality question: a drop-down that starts on "Not answered"."""
+    return choice_answer(SelectChoiceField, label, with_blank(NOT_ANSWERED, choice.choices()))
 
+
+def _not_in_future(_form: PageForm, field: DayMonthYearField) -> None:
+    if field.data and field.data > today_in_london():
+        raise ValidationError("The date it happened must be today or in the past")
+
+
+class PortalForm(PageForm):
+    """A portal form, which checks its own token and says so in the error summary if it fails."""
+
+    csrf_message = CSRF_MESSAGE
     #: put before each field's name and id (with a dash), so forms sharing a page share no ids
     field_prefix: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, prefix=self.field_prefix, **kwargs)
 
-    def error_list(self) -> list[dict[str, str]]:
-        """Return the summary's entries in page order, each linking to its question."""
-        entries = []
-        for field in self:
-            for message in field.errors:
-                if field.short_name == "csrf_token":
-                    entries.append({"text": CSRF_MESSAGE, "href": f"#{self.first_field_id}"})
-                else:
-                    entries.append({"text": message, "href": f"#{self.anchor_of(field)}"})
-        return entries
-
-    @property
-    def first_field_id(self) -> str:
-        """Return the id of the first question, where a form-wide error points."""
-        return next(field.id for field in self if field.short_name != "csrf_token")
-
-    def anchor_of(self, field: Field) -> str:
-        """Return the id the summary links to for a field (the first input of a group)."""
-        return field.id
-
 
 class ConcernForm(PortalForm):
     """Raise a concern: /speak-up/new."""
 
     narrative = text_answer("What happened", LONG_TEXT, "Tell us what happened")
-    directorate = StringField("Directorate or site")
+    directorate = SelectChoiceField(
+        "Directorate or site",
+        [],
+        message="Choose a directorate or site from the list, or leave it blank",
+        optional=True,
+    )
     location = text_answer("Where it happened", SHORT_TEXT)
-    when_day = StringField("Day")
-    when_month = StringField("Month")
-    when_year = StringField("Year")
+    when = DayMonthYearField(
+        "When it happened",
+        required=None,
+        separator="_",
+        day_optional=True,
+        incomplete="Enter the month and year it happened, with the day if you know it, "
+        "or leave the date blank",
+        impossible="Enter a real date, for example 14 9 2026",
+        validators=[_not_in_future],
+    )
     when_description = text_answer("When it happened", SHORT_TEXT)
-    harm = choice_answer("Was anyone harmed, or could they be?", Harm)
+    harm = choice_answer(RadioChoiceField, "Was anyone harmed, or could they be?", Harm.choices())
     harm_details = text_answer("About the harm", LONG_TEXT)
-    raised_before = choice_answer("Have you raised this before?", RaisedBefore)
+    raised_before = choice_answer(
+        RadioChoiceField, "Have you raised this before?", RaisedBefore.choices()
+    )
     raised_with = choices_answer("Who you raised it with", RaisedWith)
     raised_before_details = text_answer("What happened when you raised it", LONG_TEXT)
     outcome_hoped = text_answer("What you would like to happen", LONG_TEXT)
     elements = choices_answer("What your concern is about", Element)
-    worker_group = choice_answer("Your staff group", WorkerGroup)
+    worker_group = choice_answer(
+        SelectChoiceField,
+        "Your staff group",
+        with_blank("Prefer not to say", WorkerGroup.choices()),
+    )
     confidentiality = choice_answer(
+        RadioChoiceField,
         "How you want to raise your concern",
-        ConfidentialityLevel,
+        ConfidentialityLevel.choices(),
         "Choose how you want to raise your concern: openly, confidentially or anonymously",
     )
     contact_name = text_answer("Your name", SHORT_TEXT)
     contact_details = text_answer("How to contact you", SHORT_TEXT)
-    ethnicity = choice_answer("Ethnic group", Ethnicity)
-    disability = choice_answer("Disability", Disability)
-    sex = choice_answer("Sex", Sex)
-    sexual_orientation = choice_answer("Sexual orientation", SexualOrientation)
-    religion = choice_answer("Religion or belief", Religion)
-    age_band = choice_answer("Age", AgeBand)
+    ethnicity = equality_question("Ethnic group", Ethnicity)
+    disability = equality_question("Disability", Disability)
+    sex = equality_question("Sex", Sex)
+    sexual_orientation = equality_question("Sexual orientation", SexualOrientation)
+    religion = equality_question("Religion or belief", Religion)
+    age_band = equality_question("Age", AgeBand)
     #: one-off id of this copy of the form, so sending it twice does not open two cases
     form_id = HiddenField(default=lambda: secrets.token_urlsafe(16))
 
@@ -151,47 +160,16 @@ class ConcernForm(PortalForm):
         super().__init__(*args, **kwargs)
         #: the active directorates as (id, name), offered in the directorate question
         self.directorates = directorates
-        self.when_happened_on: date | None = None
-
-    def anchor_of(self, field: Field) -> str:
-        """Point date errors at the day box, where the date question starts."""
-        return self.when_day.id if field in (self.when_month, self.when_year) else field.id
-
-    def validate_directorate(self, field: Field) -> None:
-        """Accept only a directorate from the list, or none."""
-        if field.data and field.data not in {value for value, _ in self.directorates}:
-            raise ValidationError("Choose a directorate or site from the list, or leave it blank")
+        self.directorate.set_options(with_blank("Not sure, or prefer not to say", directorates))
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Check each answer, then the questions that depend on each other."""
         valid = super().validate(extra_validators)
-        for field, problem in (
-            (self.when_year, self._date_problem()),
-            (self.contact_name, self._contact_problem()),
-        ):
-            if problem:
-                field.errors.append(problem)
-                valid = False
+        problem = self._contact_problem()
+        if problem:
+            self.contact_name.errors.append(problem)
+            valid = False
         return valid
-
-    def _date_problem(self) -> str | None:
-        day, month, year = (
-            (part.data or "").strip() for part in (self.when_day, self.when_month, self.when_year)
-        )
-        if not (day or month or year):
-            return None
-        if not (month and year):
-            return (
-                "Enter the month and year it happened, with the day if you know it, "
-                "or leave the date blank"
-            )
-        try:
-            self.when_happened_on = date(int(year), int(month), int(day) if day else 1)
-        except (ValueError, OverflowError):  # a 400-digit month overflows
-            return "Enter a real date, for example 14 9 2026"
-        if self.when_happened_on > today_in_london():
-            return "The date it happened must be today or in the past"
-        return None
 
     def _contact_problem(self) -> str | None:
         chosen = self.confidentiality.data
@@ -240,10 +218,10 @@ class ConcernForm(PortalForm):
         )
 
     def _when_happened(self) -> str | None:
-        day = self.when_happened_on
+        day = self.when.data
         shown = None
         if day is not None:
-            has_day = bool((self.when_day.data or "").strip())
+            has_day = bool(self.when.typed["day"])
             shown = long_date(day) if has_day else month_year(day)
         return _joined(shown, self.when_description.data)
 
@@ -295,8 +273,9 @@ class SpeakUpAgainForm(PortalForm):
 
     field_prefix = "speak-up-again"
     answer = choice_answer(
+        RadioChoiceField,
         "Given your experience, would you speak up again?",
-        SpeakUpAgain,
+        SpeakUpAgain.choices(),
         "Choose an answer to: would you speak up again?",
     )
     comment = text_answer("Anything you would like to add", LONG_TEXT)
@@ -307,8 +286,9 @@ class CheckInForm(PortalForm):
 
     field_prefix = "check-in"
     answer = choice_answer(
+        RadioChoiceField,
         "Have you been treated badly because you spoke up?",
-        DetrimentAnswer,
+        DetrimentAnswer.choices(),
         "Choose an answer to: have you been treated badly because you spoke up?",
     )
     details = text_answer("What happened", LONG_TEXT)

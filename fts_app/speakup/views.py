@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask.typing import ResponseReturnValue
 
 from fts_app.auth.access import public
-from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, WorkerGroup
+from fts_app.cases.enums import SpeakUpAgain
 from fts_app.extensions import csrf
 from fts_app.speakup import enums
 from fts_app.speakup.forms import (
@@ -80,11 +80,6 @@ TOO_MANY_REQUESTS = 429
 def _portal_context() -> dict[str, Any]:
     return {
         "leave_url": current_app.config.get("SPEAKUP_LEAVE_URL", "/"),
-        "enums": enums,
-        "Element": Element,
-        "WorkerGroup": WorkerGroup,
-        "ConfidentialityLevel": ConfidentialityLevel,
-        "SpeakUpAgain": SpeakUpAgain,
     }
 
 

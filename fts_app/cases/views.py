@@ -20,7 +20,7 @@ from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import pending_approvals
 from fts_app.auth.enums import Role
 from fts_app.auth.set_up import recent_caseworker_account_changes
-from fts_app.cases import services
+from fts_app.cases import assignment, closure, intake, progress, reading
 from fts_app.cases.access import (
     CaseNotVisible,
     get_visible_case_or_404,
@@ -65,7 +65,7 @@ from fts_app.cases.forms import (
     RestrictionForm,
 )
 from fts_app.cases.models import Case
-from fts_app.cases.services import CaseActionRefused, Identity
+from fts_app.cases.reading import Identity
 from fts_app.cases.timeline import (
     audit_history,
     case_guardians,
@@ -73,6 +73,7 @@ from fts_app.cases.timeline import (
     guardians_to_offer,
     timeline,
 )
+from fts_app.cases.writes import CaseActionRefused
 from fts_app.timeutil import as_london, today_in_london
 
 bp = Blueprint("cases", "fts_app.cases")
@@ -150,7 +151,7 @@ def new_case() -> ResponseReturnValue:
     form = NewCaseForm()
     form.set_directorates(_directorates(active_only=True))
     if form.validate_on_submit():
-        logged = services.log_concern(
+        logged = intake.log_concern(
             current_user, form.concern(), give_access_code=form.give_access_code.data
         )
         flash(f"Case {logged.reference} logged", "success")
@@ -171,7 +172,7 @@ def _directorates(*, active_only: bool) -> list[tuple[int, str]]:
 @roles_required(*CASEWORKERS)
 def case_page(reference: str) -> ResponseReturnValue:
     """Show a case: its details, clocks, people, timeline and what can be done next."""
-    return _render_case(services.view_case(reference, current_user))
+    return _render_case(reading.view_case(reference, current_user))
 
 
 @bp.post("/cases/<reference>/identity")
@@ -179,7 +180,7 @@ def case_page(reference: str) -> ResponseReturnValue:
 def show_identity(reference: str) -> ResponseReturnValue:
     """Show who spoke up, for this view only; the reveal is audited."""
     try:
-        identity = services.reveal_identity(reference, current_user)
+        identity = reading.reveal_identity(reference, current_user)
     except CaseActionRefused as refusal:
         return _refused(reference, refusal)
     return _render_case(get_visible_case_or_404(reference, current_user), identity)
@@ -195,8 +196,8 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
         directorate=directorate_name(session, case),
         guardians=case_guardians(session, case),
         entries=timeline(session, case),
-        closure_blocker=services.closure_blocker(session, case),
-        access_code_blocker=services.access_code_blocker(case, current_user),
+        closure_blocker=closure.closure_blocker(session, case),
+        access_code_blocker=intake.access_code_blocker(case, current_user),
         in_queue=is_in_queue(case),
         is_lead=is_lead_guardian(current_user),
         has_identity=bool(case.contact_name_ciphertext or case.contact_details_ciphertext),
@@ -208,7 +209,7 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
 def take(reference: str) -> ResponseReturnValue:
     """Take a case from the queue."""
     try:
-        services.take_case(reference, current_user)
+        assignment.take_case(reference, current_user)
     except CaseActionRefused as refusal:
         return _refused(reference, refusal)
     flash("You are now the case's assigned guardian", "success")
@@ -220,7 +221,7 @@ def take(reference: str) -> ResponseReturnValue:
 def new_access_code(reference: str) -> ResponseReturnValue:
     """Give the person a new access code for the portal, shown on this page only."""
     try:
-        code = services.give_access_code(reference, current_user)
+        code = intake.give_access_code(reference, current_user)
     except CaseActionRefused as refusal:
         return _refused(reference, refusal)
     return _show_access_code(reference, code, new=False)
@@ -261,7 +262,7 @@ def export(reference: str) -> ResponseReturnValue:
 @roles_required(*CASEWORKERS)
 def audit_history_page(reference: str) -> ResponseReturnValue:
     """List who did what to the case, and when."""
-    case = services.view_audit_history(reference, current_user)
+    case = reading.view_audit_history(reference, current_user)
     page = audit_history(db.session(), case, request.args.get("page", 1, type=int))
     return render_template("cases/audit.html", case=case, audit=page)
 
@@ -307,7 +308,7 @@ ENTRIES: dict[str, Entry] = {
         "Acknowledge the concern",
         "Record acknowledgement",
         "Acknowledgement recorded",
-        lambda ref, user, form: services.acknowledge_case(
+        lambda ref, user, form: progress.acknowledge_case(
             ref, user, form.acknowledged_on.data, (form.note.data or "").strip()
         ),
     ),
@@ -316,14 +317,14 @@ ENTRIES: dict[str, Entry] = {
         "Add a note",
         "Add note",
         "Note added",
-        lambda ref, user, form: services.add_note(ref, user, form.body.data),
+        lambda ref, user, form: progress.add_note(ref, user, form.body.data),
     ),
     "action": Entry(
         ActionForm,
         "Record an action",
         "Record action",
         "Action recorded",
-        lambda ref, user, form: services.record_action(
+        lambda ref, user, form: progress.record_action(
             ref, user, form.body.data, form.done_on.data
         ),
     ),
@@ -332,7 +333,7 @@ ENTRIES: dict[str, Entry] = {
         "Record an escalation",
         "Record escalation",
         "Escalation recorded",
-        lambda ref, user, form: services.record_escalation(
+        lambda ref, user, form: progress.record_escalation(
             ref,
             user,
             EscalationTarget(form.target.data),
@@ -345,7 +346,7 @@ ENTRIES: dict[str, Entry] = {
         "Record a referral",
         "Record referral",
         "Referral recorded",
-        lambda ref, user, form: services.record_referral(
+        lambda ref, user, form: progress.record_referral(
             ref,
             user,
             EscalationTarget(form.target.data),
@@ -358,7 +359,7 @@ ENTRIES: dict[str, Entry] = {
         "Record feedback given",
         "Record feedback",
         "Feedback recorded",
-        lambda ref, user, form: services.record_feedback(
+        lambda ref, user, form: progress.record_feedback(
             ref, user, form.given_on.data, FeedbackMethod(form.method.data), form.summary.data
         ),
     ),
@@ -367,7 +368,7 @@ ENTRIES: dict[str, Entry] = {
         "Record that feedback could not be given",
         "Record reason",
         "Reason recorded",
-        lambda ref, user, form: services.record_feedback_not_possible(
+        lambda ref, user, form: progress.record_feedback_not_possible(
             ref, user, form.reason.data, form.decided_on.data
         ),
     ),
@@ -376,7 +377,7 @@ ENTRIES: dict[str, Entry] = {
         "Record detriment reported",
         "Record detriment",
         "Detriment recorded",
-        lambda ref, user, form: services.record_detriment(
+        lambda ref, user, form: progress.record_detriment(
             ref, user, form.what_reported.data, form.action_taken.data, form.reported_on.data
         ),
         intro="Record any disadvantageous or demeaning treatment the person says they suffered "
@@ -387,7 +388,7 @@ ENTRIES: dict[str, Entry] = {
         "Record an identity disclosure",
         "Record disclosure",
         "Disclosure recorded",
-        lambda ref, user, form: services.record_identity_disclosure(
+        lambda ref, user, form: progress.record_identity_disclosure(
             ref, user, form.to_whom.data, form.reason.data, form.disclosed_on.data
         ),
         intro="Record each time the person's identity was shared with someone else, and why.",
@@ -397,7 +398,7 @@ ENTRIES: dict[str, Entry] = {
         "Record the detriment check-in",
         "Record check-in",
         "Check-in recorded",
-        lambda ref, user, form: services.record_detriment_check_in(
+        lambda ref, user, form: progress.record_detriment_check_in(
             ref,
             user,
             form.checked_on.data,
@@ -413,14 +414,14 @@ ENTRIES: dict[str, Entry] = {
         "Send a message to the person",
         "Send message",
         "Message sent",
-        lambda ref, user, form: services.send_message_to_person(ref, user, form.body.data),
+        lambda ref, user, form: progress.send_message_to_person(ref, user, form.body.data),
     ),
     "close": Entry(
         CloseForm,
         "Close the case",
         "Close case",
         "Case closed",
-        lambda ref, user, form: services.close_case(
+        lambda ref, user, form: closure.close_case(
             ref, user, form.outcome.data, form.learning.data, form.open_actions.data or ""
         ),
         intro="People who follow up online will be asked whether they would speak up again. "
@@ -431,14 +432,14 @@ ENTRIES: dict[str, Entry] = {
         "Reopen the case",
         "Reopen case",
         "Case reopened",
-        lambda ref, user, form: services.reopen_case(ref, user, form.reason.data),
+        lambda ref, user, form: closure.reopen_case(ref, user, form.reason.data),
     ),
     "assign": Entry(
         GuardianChoiceForm,
         "Assign the case",
         "Assign",
         "Case assigned",
-        lambda ref, user, form: services.assign_case(ref, user, int(form.guardian_id.data)),
+        lambda ref, user, form: assignment.assign_case(ref, user, int(form.guardian_id.data)),
         prepare=_offer_assignable,
         lead_only=True,
         intro="The guardian you choose becomes the case's assigned guardian, "
@@ -449,7 +450,7 @@ ENTRIES: dict[str, Entry] = {
         "Share the case",
         "Share",
         "Case shared",
-        lambda ref, user, form: services.share_case(ref, user, int(form.guardian_id.data)),
+        lambda ref, user, form: assignment.share_case(ref, user, int(form.guardian_id.data)),
         prepare=_offer_shareable,
         intro="The guardian you choose can open and work on this case.",
     ),
@@ -458,7 +459,7 @@ ENTRIES: dict[str, Entry] = {
         "Restrict the case",
         "Save",
         "Who can open the case was updated",
-        lambda ref, user, form: services.set_restricted(ref, user, form.restricted.data == "yes"),
+        lambda ref, user, form: assignment.set_restricted(ref, user, form.restricted.data == "yes"),
         prepare=_show_current_restriction,
         intro="Restrict a case about a colleague: only the guardians named on it will see it, "
         "in lists, searches and counts too. The lead guardian will not see it unless it is "
@@ -497,7 +498,7 @@ def record_entry(reference: str, entry_name: str) -> ResponseReturnValue:
         button=entry.button,
         intro=entry.intro,
         closure_blocker=(
-            services.closure_blocker(db.session(), case) if entry_name == "close" else None
+            closure.closure_blocker(db.session(), case) if entry_name == "close" else None
         ),
         takes_case=entry_name in ENTRIES_THAT_TAKE_THE_CASE and is_unassigned(case),
     )

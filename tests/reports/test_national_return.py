@@ -14,7 +14,7 @@ from fts_app.auth.models import User
 from fts_app.cases.enums import ConfidentialityLevel, Element, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case, CaseAccess
 from fts_app.quarters import Quarter, financial_quarter
-from fts_app.reports.board import long_date
+from fts_app.reports.narrative import long_date
 from fts_app.reports.national_return import (
     GapCheck,
     build_national_return,

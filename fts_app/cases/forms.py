@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -121,6 +121,7 @@ class ChoiceOptions:
     data: Any
 
     def __init__(self, label: str, options: Iterable[tuple[str, str]], *, message: str, **kw: Any):
+        # a mixin: super() is the WTForms field it is mixed into, which mypy cannot know
         super().__init__(label, **kw)  # type: ignore[call-arg]
         self.set_options(options)
         self.message = message
@@ -181,7 +182,7 @@ def optional_text(label: str, maximum: int = ENTRY_MAX, **kw: Any) -> TextAreaFi
     )
 
 
-def _filled_in(message: str):  # type: ignore[no-untyped-def]
+def _filled_in(message: str) -> Callable[[Form, Field], None]:
     def check(_form: Form, field: Field) -> None:
         if not (field.data or "").strip():
             raise StopValidation(message)

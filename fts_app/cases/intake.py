@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,7 +87,9 @@ def _bump_counter(session: Session, year: int) -> bool:
         .where(ReferenceCounter.year == year)
         .values(last_number=ReferenceCounter.last_number + 1)
     )
-    return bool(bumped.rowcount)  # type: ignore[attr-defined]
+    # an UPDATE gives the kind of Result that has a row count; execute() is typed for any statement
+    assert isinstance(bumped, CursorResult)
+    return bool(bumped.rowcount)
 
 
 def open_case(session: Session, concern: NewConcern, *, actor_id: int | None = None) -> Case:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +33,9 @@ from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.speakup.services import new_hashed_access_code, record_speak_up_again
 from fts_app.timeutil import today_in_london
+
+#: the kind of option _pick_cycling picks
+Picked = TypeVar("Picked")
 
 DIRECTORATES = [
     "Emergency and urgent care",
@@ -139,7 +144,9 @@ def seed_cases(session: Session, count: int, seed: int, guardian_ids: list[int])
     )
 
 
-def _pick_cycling(rng: random.Random, index: int, options: list, weights: list[int]):  # type: ignore[no-untyped-def]
+def _pick_cycling(
+    rng: random.Random, index: int, options: Sequence[Picked], weights: Sequence[int]
+) -> Picked:
     # The first few cases walk every option so the demo always shows each one.
     if index < len(options):
         return options[index]

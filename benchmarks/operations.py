@@ -15,7 +15,7 @@ from sqlalchemy import text
 from benchmarks.environment import BenchEnvironment
 from fts_app import db
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, WorkerGroup
-from fts_app.cases.services import NewConcern, open_case
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.crypto import keyring as keyring_module
 from fts_app.db import make_engine
 

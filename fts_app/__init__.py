@@ -83,6 +83,7 @@ def _apply_settings(app: Flask, settings: dict[str, Any], instance_path: Path) -
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_DURATION"] = 0
     if https:
+        # Flask's way to wrap the app in middleware; mypy refuses any assignment to a method
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
 

@@ -11,7 +11,7 @@ class Choice(StrEnum):
     def __new__(cls, value: str, label: str) -> Choice:
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label  # type: ignore[attr-defined]
+        member.label = label
         return member
 
     label: str

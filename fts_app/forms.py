@@ -145,6 +145,7 @@ class ChoiceOptions:
         optional: bool = False,
         **kw: Any,
     ):
+        # a mixin: super() is the WTForms field it is mixed into, which mypy cannot know
         super().__init__(label, **kw)  # type: ignore[call-arg]
         self.set_options(options)
         self.message = message

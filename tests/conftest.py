@@ -31,8 +31,8 @@ from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.services import create_user, totp_secret
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, WorkerGroup
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case
-from fts_app.cases.services import NewConcern, open_case
 from fts_app.core.cli import upgrade_database
 from fts_app.crypto.keyring import generate_master_key
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from fts_app import create_app, db
 from fts_app.audit.services import verify
 from fts_app.cases.enums import ConfidentialityLevel, Element, EventKind, Route
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseElement, CaseEvent, CaseMessage
-from fts_app.cases.services import NewConcern, open_case
 from fts_app.config import REPOSITORY_ROOT
 from fts_app.crypto.models import CaseKey
 

@@ -37,7 +37,7 @@ def imported_modules(path: Path, name: str, known: set[str]) -> set[str]:
                 parts = package.split(".")
                 base = parts[: len(parts) - node.level + 1]
                 origin = ".".join([*base, origin] if origin else base)
-            # `from fts_app.cases import services` imports the module fts_app.cases.services
+            # `from fts_app.cases import intake` imports the module fts_app.cases.intake
             found.update(
                 f"{origin}.{alias.name}" if f"{origin}.{alias.name}" in known else origin
                 for alias in node.names
@@ -149,7 +149,7 @@ def test_the_package_as_it_is_keeps_the_layering_contract(package_copy: Path) ->
         ("admin/forms.py", "fts_app.reports.suppression"),
         ("crypto/rotation.py", "fts_app.auth.services"),
         ("audit/cli.py", "fts_app.backup.services"),
-        ("cases/services.py", "fts_app.speakup.services"),
+        ("cases/intake.py", "fts_app.speakup.services"),
         ("speakup/services.py", "fts_app.reports.board"),
         ("db.py", "fts_app.models"),
     ],

@@ -16,8 +16,8 @@ from fts_app.auth.services import create_user, totp_secret
 from fts_app.backup.services import create_backup
 from fts_app.cases.access_codes import new_hashed_access_code
 from fts_app.cases.enums import ConfidentialityLevel, Element, EventKind, Route
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
-from fts_app.cases.services import NewConcern, open_case
 from fts_app.config import parse_master_keys
 from fts_app.crypto.services import data_key_for
 from tests.test_encryption_at_rest import FREE_TEXT_FIELDS, canary, raw_database_bytes

@@ -54,7 +54,7 @@ def _threshold_choices() -> list[SelectChoice]:
     lowest, highest = SETTING_RANGES["suppression_threshold"]
     return [
         SelectChoice(
-            threshold,  # type: ignore[arg-type]  # coerced to int, as the column holds it
+            threshold,  # an int: the field coerces to int, as the column holds it
             f"Hide counts from 1 to {threshold - 1}"
             + (" (the default)" if threshold == DEFAULT_SUPPRESSION_THRESHOLD else ""),
         )

@@ -151,6 +151,7 @@ def _limited(key_func: Callable[[], str]) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         per_account = limiter.limit(_limit_per_account, key_func=key_func, methods=["POST"])
         overall = limiter.shared_limit(_limit_overall, scope=SIGN_IN_SCOPE, methods=["POST"])
+        # Flask-Limiter hands the view back as Callable[..., Any], dropping its type
         return overall(per_account(view))  # type: ignore[return-value]
 
     return decorate

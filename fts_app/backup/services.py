@@ -339,7 +339,7 @@ def _flush_rows(session: Session, table: Table, batch: list[dict[str, Any]]) -> 
     return written
 
 
-def _decoder(column: Column) -> Callable[[Any], Any]:  # type: ignore[type-arg]
+def _decoder(column: Column[Any]) -> Callable[[Any], Any]:
     try:
         kind = column.type.python_type
     except NotImplementedError:
@@ -354,7 +354,7 @@ def _decoder(column: Column) -> Callable[[Any], Any]:  # type: ignore[type-arg]
     return lambda value: None if value is None else decode(value)
 
 
-def _as_stored(moment: datetime, column: Column) -> datetime:  # type: ignore[type-arg]
+def _as_stored(moment: datetime, column: Column[Any]) -> datetime:
     # SQLite hands back stored UTC times without a zone; PostgreSQL with one.
     if getattr(column.type, "timezone", False):
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -19,7 +19,7 @@ from fts_app.cases.enums import (
     Route,
     WorkerGroup,
 )
-from fts_app.cases.services import NewConcern
+from fts_app.cases.intake import NewConcern
 from fts_app.choices import Choice
 from fts_app.forms import (
     LONG_TEXT,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Column, Select, Table, delete, select, update
 from sqlalchemy.orm import Session
@@ -81,10 +82,10 @@ def retention_years(session: Session) -> int:
     settings = session.get(OrganisationSettings, SETTINGS_ROW_ID)
     if settings is not None:
         return settings.retention_years
-    return int(OrganisationSettings.__table__.c.retention_years.default.arg)  # type: ignore[union-attr]
+    return int(OrganisationSettings.__table__.c.retention_years.default.arg)
 
 
-def _expired(cutoff: date) -> Select:  # type: ignore[type-arg]
+def _expired(cutoff: date) -> Select[tuple[str, str, date | None]]:
     return select(Case.id, Case.reference, Case.closed_on).where(
         Case.status == CaseStatus.CLOSED,
         Case.closed_on < cutoff,
@@ -113,7 +114,7 @@ def shred_case(session: Session, case: ExpiredCase) -> None:
     record(session, "case.purged", case_id=case.id, reference=case.reference)
 
 
-def _ciphertext_columns(table: Table) -> list[Column]:  # type: ignore[type-arg]
+def _ciphertext_columns(table: Table) -> list[Column[Any]]:
     return [column for column in table.columns if column.name.endswith(CIPHERTEXT_SUFFIX)]
 
 

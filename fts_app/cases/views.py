@@ -14,7 +14,7 @@ from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import pending_approvals
 from fts_app.auth.set_up import recent_caseworker_account_changes
-from fts_app.cases import services
+from fts_app.cases import assignment, closure, intake, reading
 from fts_app.cases.access import (
     CaseNotVisible,
     get_visible_case_or_404,
@@ -33,9 +33,10 @@ from fts_app.cases.enums import CaseStatus, ConfidentialityLevel
 from fts_app.cases.export import export_case
 from fts_app.cases.forms import DashboardFiltersForm, ExportForm, NewCaseForm
 from fts_app.cases.models import Case
-from fts_app.cases.services import CaseActionRefused, Identity
+from fts_app.cases.reading import Identity
 from fts_app.cases.steps import CASEWORKERS, find_step, offered_steps
 from fts_app.cases.timeline import audit_history, case_guardians, directorate_name, timeline
+from fts_app.cases.writes import CaseActionRefused
 from fts_app.security import page_number
 from fts_app.timeutil import today_in_london
 
@@ -97,7 +98,7 @@ def new_case() -> ResponseReturnValue:
     form = NewCaseForm()
     form.set_directorates(_directorates(active_only=True))
     if form.validate_on_submit():
-        logged = services.log_concern(
+        logged = intake.log_concern(
             current_user, form.concern(), give_access_code=form.give_access_code.data
         )
         flash(f"Case {logged.reference} logged", "success")
@@ -118,7 +119,7 @@ def _directorates(*, active_only: bool) -> list[tuple[int, str]]:
 @roles_required(*CASEWORKERS)
 def case_page(reference: str) -> ResponseReturnValue:
     """Show a case: its details, clocks, people, timeline and what can be done next."""
-    return _render_case(services.view_case(reference, current_user))
+    return _render_case(reading.view_case(reference, current_user))
 
 
 @bp.post("/cases/<reference>/identity")
@@ -126,7 +127,7 @@ def case_page(reference: str) -> ResponseReturnValue:
 def show_identity(reference: str) -> ResponseReturnValue:
     """Show who spoke up, for this view only; the reveal is audited."""
     try:
-        identity = services.reveal_identity(reference, current_user)
+        identity = reading.reveal_identity(reference, current_user)
     except CaseActionRefused as refusal:
         return _refused(reference, refusal)
     return _render_case(get_visible_case_or_404(reference, current_user), identity)
@@ -142,8 +143,8 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
         directorate=directorate_name(session, case),
         guardians=case_guardians(session, case),
         entries=timeline(session, case),
-        closure_blocker=services.closure_blocker(session, case),
-        access_code_blocker=services.access_code_blocker(case, current_user),
+        closure_blocker=closure.closure_blocker(session, case),
+        access_code_blocker=intake.access_code_blocker(case, current_user),
         in_queue=is_in_queue(case),
         offered_steps=offered_steps(case, current_user),
         has_identity=bool(case.contact_name_ciphertext or case.contact_details_ciphertext),
@@ -155,7 +156,7 @@ def _render_case(case: Case, identity: Identity | None = None) -> str:
 def take(reference: str) -> ResponseReturnValue:
     """Take a case from the queue."""
     try:
-        services.take_case(reference, current_user)
+        assignment.take_case(reference, current_user)
     except CaseActionRefused as refusal:
         return _refused(reference, refusal)
     flash("You are now the case's assigned guardian", "success")
@@ -167,7 +168,7 @@ def take(reference: str) -> ResponseReturnValue:
 def new_access_code(reference: str) -> ResponseReturnValue:
     """Give the person a new access code for the portal, shown on this page only."""
     try:
-        code = services.give_access_code(reference, current_user)
+        code = intake.give_access_code(reference, current_user)
     except CaseActionRefused as refusal:
         return _refused(reference, refusal)
     return _show_access_code(reference, code, new=False)
@@ -208,7 +209,7 @@ def export(reference: str) -> ResponseReturnValue:
 @roles_required(*CASEWORKERS)
 def audit_history_page(reference: str) -> ResponseReturnValue:
     """List who did what to the case, and when."""
-    case = services.view_audit_history(reference, current_user)
+    case = reading.view_audit_history(reference, current_user)
     page = audit_history(db.session(), case, page_number(request.args.get("page")))
     return render_template("cases/audit.html", case=case, audit=page)
 
@@ -239,7 +240,7 @@ def record_entry(reference: str, entry_name: str) -> ResponseReturnValue:
         button=step.button,
         intro=step.intro,
         closure_blocker=(
-            services.closure_blocker(db.session(), case) if step.shows_closure_blocker else None
+            closure.closure_blocker(db.session(), case) if step.shows_closure_blocker else None
         ),
         takes_case=step.takes_unassigned_case and is_unassigned(case),
     )

@@ -18,10 +18,10 @@ class EncryptedField:
     that case and to `table.column`, so it cannot be moved to another case or column.
     """
 
-    def __set_name__(self, owner: type, name: str) -> None:
+    def __set_name__(self, owner: type[db.Base], name: str) -> None:
         self.name = name
         self.storage = f"{name}_ciphertext"
-        self.place = f"{owner.__tablename__}.{name}"  # type: ignore[attr-defined]
+        self.place = f"{owner.__tablename__}.{name}"
 
     def __get__(self, instance: Any, owner: type) -> Any:
         if instance is None:

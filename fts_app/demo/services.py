@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +17,7 @@ from fts_app.audit.services import record
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.services import create_user
-from fts_app.cases import services
+from fts_app.cases import assignment, closure, intake, progress
 from fts_app.cases.enums import (
     CheckInResult,
     ConfidentialityLevel,
@@ -27,10 +29,13 @@ from fts_app.cases.enums import (
     SpeakUpAgain,
     WorkerGroup,
 )
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
-from fts_app.cases.services import NewConcern, open_case
 from fts_app.speakup.services import new_hashed_access_code, record_speak_up_again
 from fts_app.timeutil import today_in_london
+
+#: the kind of option _pick_cycling picks
+Picked = TypeVar("Picked")
 
 DIRECTORATES = [
     "Emergency and urgent care",
@@ -139,7 +144,9 @@ def seed_cases(session: Session, count: int, seed: int, guardian_ids: list[int])
     )
 
 
-def _pick_cycling(rng: random.Random, index: int, options: list, weights: list[int]):  # type: ignore[no-untyped-def]
+def _pick_cycling(
+    rng: random.Random, index: int, options: Sequence[Picked], weights: Sequence[int]
+) -> Picked:
     # The first few cases walk every option so the demo always shows each one.
     if index < len(options):
         return options[index]
@@ -191,20 +198,20 @@ def _add_history(
     will_answer = age > 45 and rng.random() < 0.3
     if will_answer:
         # the feedback question goes to the portal, so the person needs a code (never shown)
-        services.issue_access_code(session, case, guardian, code_hash)
+        intake.issue_access_code(session, case, guardian, code_hash)
     acknowledged = min(case.received_on + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5])), today)
-    _backdate(services.take(session, case, guardian), rng, acknowledged)
-    event = services.acknowledge(session, case, guardian, acknowledged, "Thanked them.")
+    _backdate(assignment.take(session, case, guardian), rng, acknowledged)
+    event = progress.acknowledge(session, case, guardian, acknowledged, "Thanked them.")
     _backdate(event, rng, acknowledged)
-    _backdate(services.message_person(session, case, guardian, FIRST_MESSAGE), rng, acknowledged)
+    _backdate(progress.message_person(session, case, guardian, FIRST_MESSAGE), rng, acknowledged)
     if age > 5:
-        note = services.write_note(session, case, guardian, "Met to listen and agree next steps.")
+        note = progress.write_note(session, case, guardian, "Met to listen and agree next steps.")
         _backdate(note, rng, min(acknowledged + timedelta(days=2), today))
     if age > 10 and rng.random() < 0.4:
         escalated_on = acknowledged + timedelta(days=6)
         target = rng.choice(list(EscalationTarget))
         reason = "Escalated for investigation."
-        event = services.pass_on(
+        event = progress.pass_on(
             session, case, guardian, EventKind.ESCALATION, target, reason, escalated_on
         )
         _backdate(event, rng, escalated_on)
@@ -212,13 +219,13 @@ def _add_history(
         reported_on = min(acknowledged + timedelta(days=12), today)
         what = "Reported being left off the rota."
         done = "Raised with the manager's manager."
-        event = services.report_detriment(session, case, guardian, what, done, reported_on)
+        event = progress.report_detriment(session, case, guardian, what, done, reported_on)
         _backdate(event, rng, reported_on)
     if age > 7:
         feedback_on = min(case.received_on + timedelta(days=rng.randint(3, 20)), today)
         method = FeedbackMethod.PORTAL if case.raised_anonymously else rng.choice(FEEDBACK_METHODS)
         summary = "Explained what the directorate is doing."
-        event = services.give_feedback(session, case, guardian, feedback_on, method, summary)
+        event = progress.give_feedback(session, case, guardian, feedback_on, method, summary)
         _backdate(event, rng, feedback_on)
     if age > 45 and (will_answer or rng.random() < 0.85):
         _close(session, rng, case, today, guardian, will_answer)
@@ -235,12 +242,12 @@ def _close(
     closed_on = min(case.received_on + timedelta(days=rng.randint(20, 120)), today)
     outcome = "Concern addressed: actions agreed with the directorate."
     learning = "Shared learning with the team about raising issues early."
-    event = services.close(session, case, guardian, outcome, learning, "", closed_on)
+    event = closure.close(session, case, guardian, outcome, learning, "", closed_on)
     _backdate(event, rng, closed_on)
     due = case.detriment_check_in_due_on
     if due is not None and due <= today and rng.random() < 0.6:
         result = rng.choices(list(CheckInResult), weights=[80, 5, 15])[0]
-        event = services.check_in(session, case, guardian, due, result, "Checked in by phone.")
+        event = progress.check_in(session, case, guardian, due, result, "Checked in by phone.")
         _backdate(event, rng, due)
     if will_answer:
         answer = rng.choices(list(SpeakUpAgain), weights=[80, 8, 8, 4])[0]

@@ -6,14 +6,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
-from fts_app.reports.board import (
-    BoardReport,
-    Figure,
-    FigureTable,
-    PeriodTable,
-    TrendChart,
-    suppression_note,
-)
+from fts_app.reports.board import BoardReport
+from fts_app.reports.figures import Figure, FigureTable, PeriodTable
+from fts_app.reports.narrative import suppression_note
+from fts_app.reports.trends import TrendChart
 
 BOARD_HEADER = ("section", "measure", "period", "value", "percent", "unit")
 #: a spreadsheet would run a cell starting with one of these as a formula
@@ -68,7 +64,7 @@ def _board_rows(report: BoardReport) -> Iterator[tuple[str, ...]]:
     for table in equality.tables:
         yield from _table_rows(table, quarter, section=f"Equality monitoring: {table.title}")
     # a spreadsheet travels without the page, so it says what "not shown" means itself
-    yield ("Notes", "Counts not shown", "", suppression_note(report), "", "")
+    yield ("Notes", "Counts not shown", "", suppression_note(report.threshold), "", "")
 
 
 def _row(section: str, measure: str, period: str, figure: Figure) -> tuple[str, ...]:

@@ -15,19 +15,10 @@ from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 
-from fts_app.reports.board import (
-    NOT_WRITTEN,
-    SPC_NOTE,
-    BoardReport,
-    CrossTabulation,
-    Figure,
-    FigureTable,
-    PeriodTable,
-    TrendChart,
-    release_status,
-    suppression_note,
-    timeliness_note,
-)
+from fts_app.reports.board import BoardReport
+from fts_app.reports.figures import CrossTabulation, Figure, FigureTable, PeriodTable
+from fts_app.reports.narrative import NOT_WRITTEN, release_status, suppression_note, timeliness_note
+from fts_app.reports.trends import SPC_NOTE, TrendChart
 
 FONT = "helvetica"
 MARGIN = 18
@@ -159,9 +150,9 @@ def _title_page(document: BoardPdf, report: BoardReport, released_on: str | None
     document.paragraph(f"{report.quarter}: {report.period}", size=18)
     document.paragraph(report.organisation, size=14)
     document.ln(10)
-    document.paragraph(release_status(report, released_on), style="B")
+    document.paragraph(release_status(released_on, complete=report.complete), style="B")
     document.paragraph(f"Figures compiled on {report.compiled_on}.")
-    document.paragraph(suppression_note(report), size=10)
+    document.paragraph(suppression_note(report.threshold), size=10)
 
 
 def _period_table(document: BoardPdf, table: PeriodTable, *, heading: bool = True) -> None:
@@ -195,7 +186,7 @@ def _figure_table(document: BoardPdf, table: FigureTable) -> None:
 
 def _timeliness(document: BoardPdf, report: BoardReport) -> None:
     document.heading("Timeliness")
-    document.paragraph(timeliness_note(report), size=10)
+    document.paragraph(timeliness_note(report.threshold), size=10)
     rows = [
         [
             timing.label,

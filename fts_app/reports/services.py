@@ -12,8 +12,9 @@ from fts_app import db
 from fts_app.admin.services import get_settings
 from fts_app.audit.services import record
 from fts_app.quarters import Quarter, parse_quarter
-from fts_app.reports.board import BoardReport, Narrative, build_board_report
+from fts_app.reports.board import BoardReport, build_board_report
 from fts_app.reports.models import BoardReportNarrative, ReleasedReport
+from fts_app.reports.narrative import Narrative
 from fts_app.template_filters import long_date
 
 

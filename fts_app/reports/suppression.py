@@ -1,6 +1,6 @@
 """Small-number suppression, so that a board member cannot work out who spoke up.
 
-What the reader is told (suppression_note in board.py says the same in plain words):
+What the reader is told (suppression_note in narrative.py says the same in plain words):
 
 - A count from 1 to threshold - 1 is never published. The threshold is 5 unless the trust chooses
   another from 3 to 8, so at most the counts 1 to 7 are hidden (docs/domain.md, "small numbers").

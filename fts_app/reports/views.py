@@ -17,16 +17,15 @@ from fts_app.quarters import (
     parse_quarter,
     recent_quarters,
 )
-from fts_app.reports.board import (
+from fts_app.reports.csv_export import board_csv
+from fts_app.reports.forms import NarrativeForm, ReleaseForm
+from fts_app.reports.narrative import (
     NOT_WRITTEN,
-    SPC_NOTE,
     Narrative,
     release_status,
     suppression_note,
     timeliness_note,
 )
-from fts_app.reports.csv_export import board_csv
-from fts_app.reports.forms import NarrativeForm, ReleaseForm
 from fts_app.reports.national_return import (
     build_national_return,
     check_for_gaps,
@@ -47,6 +46,7 @@ from fts_app.reports.services import (
     released_quarters,
     save_narrative,
 )
+from fts_app.reports.trends import SPC_NOTE
 from fts_app.timeutil import today_in_london
 
 bp = Blueprint("reports", "fts_app.reports")
@@ -94,10 +94,10 @@ def board_report() -> ResponseReturnValue:
         loaded=loaded,
         report=loaded.report,
         guardian=_sees_drafts(),
-        status=release_status(loaded.report, loaded.released_on),
-        suppression=suppression_note(loaded.report),
+        status=release_status(loaded.released_on, complete=loaded.report.complete),
+        suppression=suppression_note(loaded.report.threshold),
         spc_note=SPC_NOTE,
-        timeliness_note=timeliness_note(loaded.report),
+        timeliness_note=timeliness_note(loaded.report.threshold),
         not_written=NOT_WRITTEN,
         may_write=lead and not loaded.released,
         may_release=lead and not loaded.released and loaded.report.complete,

@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 
 from fts_app.cases.access_codes import is_access_code
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
-from fts_app.cases.services import NewConcern
+from fts_app.cases.intake import NewConcern
 from fts_app.choices import Choice
 from fts_app.forms import (
     LONG_TEXT,

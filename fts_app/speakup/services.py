@@ -33,8 +33,8 @@ from fts_app.cases.enums import (
     Route,
     SpeakUpAgain,
 )
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
-from fts_app.cases.services import NewConcern, open_case
 from fts_app.quarters import financial_quarter
 from fts_app.speakup import throttle
 from fts_app.speakup.enums import (

@@ -24,8 +24,8 @@ from fts_app.auth.models import User, UserSession
 from fts_app.backup.archive import ArchiveWriter, read_archive
 from fts_app.backup.services import BackupError, create_backup, restore_backup
 from fts_app.cases.enums import ConfidentialityLevel, Element, EventKind, Route
+from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
-from fts_app.cases.services import NewConcern, open_case
 from fts_app.crypto.keyring import generate_master_key
 from fts_app.crypto.models import CaseKey
 from fts_app.crypto.services import keyring

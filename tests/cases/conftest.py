@@ -35,7 +35,7 @@ def lead(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
     """Make every casework rule and form believe today is TODAY."""
-    for module in ("services", "forms"):
+    for module in ("writes", "closure", "forms"):
         monkeypatch.setattr(f"fts_app.cases.{module}.today_in_london", lambda: TODAY)
     return TODAY
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from fts_app import db
 from fts_app.admin.services import get_settings
 from fts_app.auth.models import User
-from fts_app.cases import services
+from fts_app.cases import closure, intake, progress
 from fts_app.cases.access import CaseNotVisible
+from fts_app.cases.closure import SPEAK_UP_AGAIN_QUESTION, CaseNotClosable
 from fts_app.cases.enums import CaseStatus, CheckInResult, EventKind, FeedbackMethod
 from fts_app.cases.models import Case, CaseMessage
-from fts_app.cases.services import SPEAK_UP_AGAIN_QUESTION, CaseActionRefused, CaseNotClosable
+from fts_app.cases.writes import CaseActionRefused
 
 from .conftest import audit_actions, event_kinds, reload
 
@@ -23,27 +24,27 @@ NO_FEEDBACK = "Record the feedback given to the person, or why it could not be g
 
 
 def feedback(reference: str, user: User) -> None:
-    services.record_feedback(reference, user, date(2026, 9, 20), FeedbackMethod.PHONE, "Told them")
+    progress.record_feedback(reference, user, date(2026, 9, 20), FeedbackMethod.PHONE, "Told them")
 
 
 def feedback_not_possible(reference: str, user: User) -> None:
-    services.record_feedback_not_possible(
+    progress.record_feedback_not_possible(
         reference, user, "Anonymous letter, no way to reply", date(2026, 9, 20)
     )
 
 
 def note(reference: str, user: User) -> None:
-    services.add_note(reference, user, "Spoke to the ward manager")
+    progress.add_note(reference, user, "Spoke to the ward manager")
 
 
 def note_and_action(reference: str, user: User) -> None:
     note(reference, user)
-    services.record_action(reference, user, "Met the director", date(2026, 10, 1))
+    progress.record_action(reference, user, "Met the director", date(2026, 10, 1))
 
 
 def closed_already(reference: str, user: User) -> None:
     feedback(reference, user)
-    services.close_case(reference, user, "Resolved", "Rota review", "")
+    closure.close_case(reference, user, "Resolved", "Rota review", "")
 
 
 #: what happened before closing, the words given at closure -> None if it closes, else why not
@@ -86,11 +87,11 @@ def test_close_rules(
     events_before, audit_before = event_kinds(case), audit_actions(case)
     status_before = reload(case).status
     if refusal is None:
-        services.close_case(case.reference, guardian, outcome, learning, "")
+        closure.close_case(case.reference, guardian, outcome, learning, "")
         assert reload(case).status == CaseStatus.CLOSED.value
         return
     with pytest.raises(CaseNotClosable, match=refusal):
-        services.close_case(case.reference, guardian, outcome, learning, "")
+        closure.close_case(case.reference, guardian, outcome, learning, "")
     assert reload(case).status == status_before
     assert event_kinds(case) == events_before
     assert audit_actions(case) == audit_before
@@ -101,17 +102,17 @@ def test_closing_a_queued_case_makes_the_guardian_who_closes_it_its_guardian(
 ) -> None:
     case = make_case()
     feedback_not_possible(case.reference, guardian)
-    services.close_case(case.reference, guardian, "Passed to HR", "Rota review", "")
+    closure.close_case(case.reference, guardian, "Passed to HR", "Rota review", "")
     stored = reload(case)
     assert [(row.user_id, row.kind) for row in stored.access_rows] == [(guardian.id, "assigned")]
     assert event_kinds(case)[-2:] == [EventKind.ASSIGNMENT.value, EventKind.CLOSURE.value]
     assert audit_actions(case)[-2:] == ["case.taken", "case.closed"]
     # the guardian who closed it keeps it, and can record its detriment check-in
-    services.record_detriment_check_in(
+    progress.record_detriment_check_in(
         case.reference, guardian, fixed_today, CheckInResult.NO_REPLY, ""
     )
     with pytest.raises(CaseNotVisible):
-        services.add_note(case.reference, other_guardian, "Anything new?")
+        progress.add_note(case.reference, other_guardian, "Anything new?")
 
 
 def test_closing_a_case_with_a_guardian_leaves_its_assignment_alone(
@@ -119,7 +120,7 @@ def test_closing_a_case_with_a_guardian_leaves_its_assignment_alone(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     feedback(case.reference, guardian)
-    services.close_case(case.reference, lead, "Resolved", "Rota review", "")
+    closure.close_case(case.reference, lead, "Resolved", "Rota review", "")
     assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
         (guardian.id, "assigned")
     ]
@@ -131,7 +132,7 @@ def test_a_refused_closure_leaves_a_queued_case_in_the_queue(
 ) -> None:
     case = make_case()
     with pytest.raises(CaseNotClosable, match=NO_FEEDBACK):
-        services.close_case(case.reference, guardian, "Resolved", "Rota review", "")
+        closure.close_case(case.reference, guardian, "Resolved", "Rota review", "")
     assert reload(case).access_rows == []
     assert audit_actions(case) == ["case.opened"]
 
@@ -141,7 +142,7 @@ def test_closing_records_outcome_learning_and_actions_encrypted(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     feedback(case.reference, guardian)
-    services.close_case(
+    closure.close_case(
         case.reference, guardian, "Rota fixed", "Check rotas monthly", "Audit in May"
     )
     stored = reload(case)
@@ -175,7 +176,7 @@ def test_closing_schedules_the_detriment_check_in_from_the_settings(
         get_settings(session).detriment_check_in_months = months
     case = make_case(actor_id=guardian.id)
     feedback(case.reference, guardian)
-    services.close_case(case.reference, guardian, "Resolved", "Learning", "")
+    closure.close_case(case.reference, guardian, "Resolved", "Learning", "")
     assert reload(case).closed_on == closed_on
     assert reload(case).detriment_check_in_due_on == check_in_due
 
@@ -190,9 +191,9 @@ def test_portal_users_are_asked_whether_they_would_speak_up_again(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     if has_access_code:
-        services.give_access_code(case.reference, guardian)
+        intake.give_access_code(case.reference, guardian)
     feedback(case.reference, guardian)
-    services.close_case(case.reference, guardian, "Resolved", "Learning", "")
+    closure.close_case(case.reference, guardian, "Resolved", "Learning", "")
     bodies = [message.body for message in db.session().scalars(select(CaseMessage))]
     assert (bodies == [SPEAK_UP_AGAIN_QUESTION]) is asked
     assert (bodies == []) is not asked
@@ -203,8 +204,8 @@ def test_the_detriment_check_in_after_closure_is_recorded(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     feedback(case.reference, guardian)
-    services.close_case(case.reference, guardian, "Resolved", "Learning", "")
-    services.record_detriment_check_in(
+    closure.close_case(case.reference, guardian, "Resolved", "Learning", "")
+    progress.record_detriment_check_in(
         case.reference, guardian, fixed_today, CheckInResult.DETRIMENT, "Moved off the ward"
     )
     stored = reload(case)
@@ -228,11 +229,11 @@ def test_the_detriment_check_in_cannot_come_before_closure(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     feedback(case.reference, guardian)
-    services.close_case(case.reference, guardian, "Resolved", "Learning", "")
+    closure.close_case(case.reference, guardian, "Resolved", "Learning", "")
     events_before = event_kinds(case)
 
     def check_in() -> None:
-        services.record_detriment_check_in(
+        progress.record_detriment_check_in(
             case.reference, guardian, checked_on, CheckInResult.DETRIMENT, "Moved off the ward"
         )
 
@@ -252,8 +253,8 @@ def test_reopening_a_closed_case_clears_closure_and_check_in(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     feedback(case.reference, guardian)
-    services.close_case(case.reference, guardian, "Resolved", "Learning", "")
-    services.reopen_case(case.reference, guardian, "The behaviour started again")
+    closure.close_case(case.reference, guardian, "Resolved", "Learning", "")
+    closure.reopen_case(case.reference, guardian, "The behaviour started again")
     stored = reload(case)
     assert (stored.status, stored.closed_on, stored.detriment_check_in_due_on) == (
         CaseStatus.IN_PROGRESS.value,
@@ -261,11 +262,11 @@ def test_reopening_a_closed_case_clears_closure_and_check_in(
         None,
     )
     assert event_kinds(case)[-1] == EventKind.REOPENED.value
-    services.close_case(case.reference, guardian, "Resolved again", "More learning", "")
+    closure.close_case(case.reference, guardian, "Resolved again", "More learning", "")
     assert reload(case).status == CaseStatus.CLOSED.value
 
 
 def test_an_open_case_cannot_be_reopened(make_case: Callable[..., Case], guardian: User) -> None:
     case = make_case(actor_id=guardian.id)
     with pytest.raises(CaseActionRefused, match="Only a closed case"):
-        services.reopen_case(case.reference, guardian, "Why not")
+        closure.reopen_case(case.reference, guardian, "Why not")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fts_app import db
 from fts_app.audit.models import AuditEvent
 from fts_app.auth.models import User
-from fts_app.cases import services
+from fts_app.cases import progress
 from fts_app.cases.access import CaseNotVisible
 from fts_app.cases.enums import ConfidentialityLevel, EscalationTarget, SpeakUpAgain
 from fts_app.cases.export import export_case, pdf_safe
@@ -109,7 +109,7 @@ def test_pdf_safe_keeps_latin_1_and_replaces_the_rest(given: str, drawn: str) ->
 def test_each_entry_gives_the_day_it_happened_as_well_as_when_it_was_recorded(
     case: Case, guardian: User, fixed_today: date
 ) -> None:
-    services.record_escalation(
+    progress.record_escalation(
         case.reference, guardian, EscalationTarget.HR, "Pattern across the team", date(2026, 10, 1)
     )
     text = pdf_text(export_case(case.reference, guardian, include_identity=False))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fts_app import db
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
-from fts_app.cases import services
+from fts_app.cases import progress
 from fts_app.cases.enums import ConfidentialityLevel, EventKind
 from fts_app.cases.models import Case
 
@@ -467,10 +467,10 @@ def test_closing_a_queued_case_says_the_guardian_will_be_assigned(
 ) -> None:
     queued = make_case()
     mine = make_case(actor_id=guardian.id)
-    services.record_feedback_not_possible(
+    progress.record_feedback_not_possible(
         queued.reference, guardian, "Anonymous letter", date(2026, 9, 14)
     )
-    services.record_feedback_not_possible(
+    progress.record_feedback_not_possible(
         mine.reference, guardian, "Anonymous letter", date(2026, 9, 14)
     )
     notice = "you will become its assigned guardian"

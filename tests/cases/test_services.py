@@ -17,7 +17,7 @@ from fts_app.audit.models import AuditEvent
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.passwords import secret_matches
-from fts_app.cases import access_codes, services
+from fts_app.cases import access_codes, assignment, intake, progress, reading
 from fts_app.cases.access import CaseNotVisible
 from fts_app.cases.access_codes import normalise_access_code
 from fts_app.cases.enums import (
@@ -31,9 +31,10 @@ from fts_app.cases.enums import (
     MessageDirection,
     Route,
 )
+from fts_app.cases.intake import NewConcern
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
-from fts_app.cases.services import CaseActionRefused, NewConcern
 from fts_app.cases.timeline import audit_history, timeline
+from fts_app.cases.writes import CaseActionRefused
 
 from .conftest import audit_actions, event_kinds, reload
 
@@ -41,57 +42,57 @@ SECRET = "Words that must never reach the audit trail"
 
 #: service call -> the timeline entry it adds and the audit action it writes
 RECORDINGS = [
-    (lambda ref, u: services.add_note(ref, u, SECRET), EventKind.NOTE, "case.note_added"),
+    (lambda ref, u: progress.add_note(ref, u, SECRET), EventKind.NOTE, "case.note_added"),
     (
-        lambda ref, u: services.record_action(ref, u, SECRET, date(2026, 10, 1)),
+        lambda ref, u: progress.record_action(ref, u, SECRET, date(2026, 10, 1)),
         EventKind.ACTION,
         "case.action_recorded",
     ),
     (
-        lambda ref, u: services.record_escalation(
+        lambda ref, u: progress.record_escalation(
             ref, u, EscalationTarget.EXECUTIVE_LEAD, SECRET, date(2026, 10, 1)
         ),
         EventKind.ESCALATION,
         "case.escalated",
     ),
     (
-        lambda ref, u: services.record_referral(
+        lambda ref, u: progress.record_referral(
             ref, u, EscalationTarget.COUNTER_FRAUD, SECRET, date(2026, 10, 1)
         ),
         EventKind.REFERRAL,
         "case.referred",
     ),
     (
-        lambda ref, u: services.record_feedback(
+        lambda ref, u: progress.record_feedback(
             ref, u, date(2026, 9, 20), FeedbackMethod.PHONE, SECRET
         ),
         EventKind.FEEDBACK,
         "case.feedback_recorded",
     ),
     (
-        lambda ref, u: services.record_feedback_not_possible(ref, u, SECRET, date(2026, 9, 20)),
+        lambda ref, u: progress.record_feedback_not_possible(ref, u, SECRET, date(2026, 9, 20)),
         EventKind.FEEDBACK_NOT_POSSIBLE,
         "case.feedback_not_possible",
     ),
     (
-        lambda ref, u: services.record_detriment(ref, u, SECRET, "Spoke to HR", date(2026, 10, 2)),
+        lambda ref, u: progress.record_detriment(ref, u, SECRET, "Spoke to HR", date(2026, 10, 2)),
         EventKind.DETRIMENT,
         "case.detriment_recorded",
     ),
     (
-        lambda ref, u: services.record_identity_disclosure(
+        lambda ref, u: progress.record_identity_disclosure(
             ref, u, "Head of HR", SECRET, date(2026, 10, 3)
         ),
         EventKind.IDENTITY_DISCLOSURE,
         "identity.disclosed",
     ),
     (
-        lambda ref, u: services.acknowledge_case(ref, u, date(2026, 9, 15), SECRET),
+        lambda ref, u: progress.acknowledge_case(ref, u, date(2026, 9, 15), SECRET),
         EventKind.ACKNOWLEDGED,
         "case.acknowledged",
     ),
     (
-        lambda ref, u: services.set_restricted(ref, u, True),
+        lambda ref, u: assignment.set_restricted(ref, u, True),
         EventKind.STATUS_CHANGE,
         "case.restriction_changed",
     ),
@@ -119,7 +120,7 @@ def test_recorded_text_is_encrypted_and_read_back_on_the_timeline(
     make_case: Callable[..., Case], guardian: User, fixed_today: date
 ) -> None:
     case = make_case()
-    services.record_escalation(
+    progress.record_escalation(
         case.reference, guardian, EscalationTarget.REGULATOR, SECRET, date(2026, 10, 1)
     )
     stored = (
@@ -143,7 +144,7 @@ def test_a_service_refuses_a_case_the_user_may_not_see(
 ) -> None:
     case = make_case(actor_id=other_guardian.id)
     with pytest.raises(CaseNotVisible):
-        services.add_note(case.reference, guardian, "A note")
+        progress.add_note(case.reference, guardian, "A note")
     assert event_kinds(case) == [EventKind.RECEIVED.value]
 
 
@@ -159,7 +160,7 @@ def test_dates_outside_the_case_are_refused(
 ) -> None:
     case = make_case(received_on=date(2026, 9, 14))
     with pytest.raises(CaseActionRefused, match=message):
-        services.record_action(case.reference, guardian, "Met the manager", day)
+        progress.record_action(case.reference, guardian, "Met the manager", day)
     assert event_kinds(case) == [EventKind.RECEIVED.value]
 
 
@@ -180,7 +181,7 @@ def test_first_feedback_is_the_earliest_feedback_recorded(
 ) -> None:
     case = make_case()
     for day in (earlier, later):
-        services.record_feedback(case.reference, guardian, day, FeedbackMethod.EMAIL, "Update")
+        progress.record_feedback(case.reference, guardian, day, FeedbackMethod.EMAIL, "Update")
     assert reload(case).first_feedback_on == expected
 
 
@@ -201,7 +202,7 @@ def test_feedback_is_found_not_possible_on_the_earliest_day_recorded(
 ) -> None:
     case = make_case()
     for day in (earlier, later):
-        services.record_feedback_not_possible(case.reference, guardian, "Anonymous letter", day)
+        progress.record_feedback_not_possible(case.reference, guardian, "Anonymous letter", day)
     stored = reload(case)
     assert (stored.feedback_not_possible_on, stored.first_feedback_on) == (expected, None)
     assert timeline(db.session(), stored)[0].happened_on == later
@@ -211,7 +212,7 @@ def test_recording_detriment_sets_the_national_flag(
     make_case: Callable[..., Case], guardian: User, fixed_today: date
 ) -> None:
     case = make_case()
-    services.record_detriment(
+    progress.record_detriment(
         case.reference, guardian, "Left off the rota", "Raised with the director", date(2026, 10, 1)
     )
     assert reload(case).detriment_indicated is True
@@ -223,7 +224,7 @@ def test_acknowledging_starts_work_and_counts_substantive_feedback_from_it(
     make_case: Callable[..., Case], guardian: User, fixed_today: date
 ) -> None:
     case = make_case(received_on=date(2026, 9, 14))
-    services.acknowledge_case(case.reference, guardian, date(2026, 9, 16))
+    progress.acknowledge_case(case.reference, guardian, date(2026, 9, 16))
     stored = reload(case)
     assert stored.status == CaseStatus.IN_PROGRESS.value
     assert stored.acknowledged_on == date(2026, 9, 16)
@@ -235,9 +236,9 @@ def test_a_case_is_acknowledged_once(
     make_case: Callable[..., Case], guardian: User, fixed_today: date
 ) -> None:
     case = make_case()
-    services.acknowledge_case(case.reference, guardian, date(2026, 9, 15))
+    progress.acknowledge_case(case.reference, guardian, date(2026, 9, 15))
     with pytest.raises(CaseActionRefused, match="already been acknowledged"):
-        services.acknowledge_case(case.reference, guardian, date(2026, 9, 16))
+        progress.acknowledge_case(case.reference, guardian, date(2026, 9, 16))
     assert reload(case).acknowledged_on == date(2026, 9, 15)
 
 
@@ -245,21 +246,21 @@ def test_taking_a_case_from_the_queue_assigns_it(
     make_case: Callable[..., Case], guardian: User, other_guardian: User
 ) -> None:
     case = make_case()
-    services.take_case(case.reference, guardian)
+    assignment.take_case(case.reference, guardian)
     assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
         (guardian.id, "assigned")
     ]
     assert event_kinds(case) == [EventKind.RECEIVED.value, EventKind.ASSIGNMENT.value]
     assert audit_actions(case) == ["case.opened", "case.taken"]
     with pytest.raises(CaseNotVisible):
-        services.take_case(case.reference, other_guardian)
+        assignment.take_case(case.reference, other_guardian)
 
 
 def test_acknowledging_a_queued_case_takes_it_with_the_entries_taking_writes(
     make_case: Callable[..., Case], guardian: User, fixed_today: date
 ) -> None:
     case = make_case()
-    services.acknowledge_case(case.reference, guardian, date(2026, 9, 15))
+    progress.acknowledge_case(case.reference, guardian, date(2026, 9, 15))
     assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
         (guardian.id, "assigned")
     ]
@@ -275,16 +276,16 @@ def test_a_taken_case_cannot_be_taken_again(
     make_case: Callable[..., Case], guardian: User, lead: User
 ) -> None:
     case = make_case()
-    services.take_case(case.reference, guardian)
+    assignment.take_case(case.reference, guardian)
     with pytest.raises(CaseActionRefused, match="no longer in the queue"):
-        services.take_case(case.reference, lead)
+        assignment.take_case(case.reference, lead)
 
 
 def test_the_lead_guardian_assigns_in_place_of_the_previous_guardian(
     make_case: Callable[..., Case], guardian: User, other_guardian: User, lead: User
 ) -> None:
     case = make_case(actor_id=guardian.id)
-    services.assign_case(case.reference, lead, other_guardian.id)
+    assignment.assign_case(case.reference, lead, other_guardian.id)
     assert [(row.user_id, row.kind) for row in reload(case).access_rows] == [
         (other_guardian.id, "assigned")
     ]
@@ -296,7 +297,7 @@ def test_only_the_lead_guardian_assigns(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     with pytest.raises(CaseActionRefused, match="Only the lead guardian"):
-        services.assign_case(case.reference, guardian, other_guardian.id)
+        assignment.assign_case(case.reference, guardian, other_guardian.id)
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.BOARD])
@@ -309,7 +310,7 @@ def test_a_case_cannot_be_assigned_or_shared_with_someone_who_does_not_work_case
 ) -> None:
     case = make_case(actor_id=guardian.id)
     outsider = make_user(role)
-    for share in (services.share_case, services.assign_case):
+    for share in (assignment.share_case, assignment.assign_case):
         with pytest.raises(CaseActionRefused, match="Choose a guardian"):
             share(case.reference, lead, outsider.id)
     assert {row.user_id for row in reload(case).access_rows} == {guardian.id}
@@ -319,24 +320,24 @@ def test_sharing_lets_another_guardian_open_the_case(
     make_case: Callable[..., Case], guardian: User, other_guardian: User
 ) -> None:
     case = make_case(actor_id=guardian.id)
-    services.share_case(case.reference, guardian, other_guardian.id)
-    services.add_note(case.reference, other_guardian, "Seen it")
+    assignment.share_case(case.reference, guardian, other_guardian.id)
+    progress.add_note(case.reference, other_guardian, "Seen it")
     with pytest.raises(CaseActionRefused, match="can already open"):
-        services.share_case(case.reference, guardian, other_guardian.id)
+        assignment.share_case(case.reference, guardian, other_guardian.id)
 
 
 def test_restricting_a_case_keeps_it_for_whoever_restricted_it(
     make_case: Callable[..., Case], guardian: User, lead: User
 ) -> None:
     case = make_case(actor_id=guardian.id)
-    services.set_restricted(case.reference, lead, True)
+    assignment.set_restricted(case.reference, lead, True)
     stored = reload(case)
     assert stored.restricted is True
     assert {(row.user_id, row.kind) for row in stored.access_rows} == {
         (guardian.id, "assigned"),
         (lead.id, "shared"),
     }
-    services.add_note(case.reference, lead, "Still visible to me")
+    progress.add_note(case.reference, lead, "Still visible to me")
 
 
 def test_lifting_a_restriction_brings_the_case_back_to_the_lead_guardian(
@@ -344,16 +345,16 @@ def test_lifting_a_restriction_brings_the_case_back_to_the_lead_guardian(
 ) -> None:
     case = make_case(actor_id=guardian.id, restricted=True)
     with pytest.raises(CaseNotVisible):
-        services.view_case(case.reference, lead)
-    services.set_restricted(case.reference, guardian, False)
-    assert services.view_case(case.reference, lead).id == case.id
+        reading.view_case(case.reference, lead)
+    assignment.set_restricted(case.reference, guardian, False)
+    assert reading.view_case(case.reference, lead).id == case.id
 
 
 def test_a_message_to_the_person_is_stored_encrypted_for_the_portal(
     make_case: Callable[..., Case], guardian: User
 ) -> None:
     case = make_case(actor_id=guardian.id)
-    services.send_message_to_person(case.reference, guardian, "We have met the ward manager.")
+    progress.send_message_to_person(case.reference, guardian, "We have met the ward manager.")
     message = db.session().scalars(select(CaseMessage)).one()
     assert message.direction == MessageDirection.TO_PERSON.value
     assert message.author_id == guardian.id
@@ -375,7 +376,7 @@ def test_opening_a_case_marks_the_persons_messages_read_for_its_guardian(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     add_message_from_person(case)
-    services.view_case(case.reference, guardian)
+    reading.view_case(case.reference, guardian)
     assert reload(case).unread_for_guardian is False
     assert db.session().scalars(select(CaseMessage)).one().read_at is not None
     assert audit_actions(case)[-1] == "case.viewed"
@@ -386,7 +387,7 @@ def test_the_lead_guardian_glancing_at_a_case_leaves_messages_unread(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     add_message_from_person(case)
-    services.view_case(case.reference, lead)
+    reading.view_case(case.reference, lead)
     assert reload(case).unread_for_guardian is True
     assert db.session().scalars(select(CaseMessage)).one().read_at is None
 
@@ -395,8 +396,8 @@ def test_revealing_the_identity_is_audited_without_the_identity(
     make_case: Callable[..., Case], guardian: User
 ) -> None:
     case = make_case(actor_id=guardian.id, contact_name="Jo Bloggs", contact_details="07700 900123")
-    identity = services.reveal_identity(case.reference, guardian)
-    assert identity == services.Identity("Jo Bloggs", "07700 900123")
+    identity = reading.reveal_identity(case.reference, guardian)
+    assert identity == reading.Identity("Jo Bloggs", "07700 900123")
     entry = db.session().scalars(select(AuditEvent).order_by(AuditEvent.sequence.desc())).first()
     assert entry.action == "identity.revealed"
     assert "Jo Bloggs" not in entry.detail and "07700" not in entry.detail
@@ -407,7 +408,7 @@ def test_an_anonymous_case_has_no_identity_to_reveal(
 ) -> None:
     case = make_case(actor_id=guardian.id, confidentiality=ConfidentialityLevel.ANONYMOUS)
     with pytest.raises(CaseActionRefused, match="No name or contact details"):
-        services.reveal_identity(case.reference, guardian)
+        reading.reveal_identity(case.reference, guardian)
     assert "identity.revealed" not in audit_actions(case)
 
 
@@ -421,7 +422,7 @@ def test_logging_a_concern_assigns_it_and_can_give_an_access_code(
         narrative="Night staffing",
         elements=[Element.PATIENT_SAFETY],
     )
-    logged = services.log_concern(guardian, concern, give_access_code=True)
+    logged = intake.log_concern(guardian, concern, give_access_code=True)
     case = db.session().scalars(select(Case).where(Case.reference == logged.reference)).one()
     assert secret_matches(case.access_code_hash, normalise_access_code(logged.access_code))
     assert [(row.user_id, row.kind) for row in case.access_rows] == [(guardian.id, "assigned")]
@@ -432,8 +433,8 @@ def test_a_new_access_code_replaces_the_old_one(
     make_case: Callable[..., Case], guardian: User
 ) -> None:
     case = make_case(actor_id=guardian.id)
-    first = services.give_access_code(case.reference, guardian)
-    second = services.give_access_code(case.reference, guardian)
+    first = intake.give_access_code(case.reference, guardian)
+    second = intake.give_access_code(case.reference, guardian)
     stored = reload(case).access_code_hash
     assert secret_matches(stored, normalise_access_code(second))
     assert not secret_matches(stored, normalise_access_code(first))
@@ -482,16 +483,16 @@ def test_who_may_give_an_access_code(
         access_code_hash=earlier_hash,
     )
     if asker == "guardian it is shared with":
-        services.share_case(case.reference, other_guardian, guardian.id)
+        assignment.share_case(case.reference, other_guardian, guardian.id)
     actor = {"assigned guardian": other_guardian, "lead guardian": lead}.get(asker, guardian)
     audited_before = audit_actions(case)
     if refusal is None:
-        code = services.give_access_code(case.reference, actor)
+        code = intake.give_access_code(case.reference, actor)
         assert secret_matches(reload(case).access_code_hash, normalise_access_code(code))
         assert audit_actions(case) == [*audited_before, "access_code.issued"]
     else:
         with pytest.raises(CaseActionRefused, match=refusal):
-            services.give_access_code(case.reference, actor)
+            intake.give_access_code(case.reference, actor)
         assert reload(case).access_code_hash == earlier_hash
         assert audit_actions(case) == audited_before
 
@@ -499,8 +500,8 @@ def test_who_may_give_an_access_code(
 @pytest.mark.parametrize(
     "give_code",
     [
-        lambda case, user: services.give_access_code(case.reference, user),
-        lambda case, user: services.log_concern(
+        lambda case, user: intake.give_access_code(case.reference, user),
+        lambda case, user: intake.log_concern(
             user,
             NewConcern(Route.PHONE, ConfidentialityLevel.CONFIDENTIAL, date(2026, 11, 2), "Rotas"),
             give_access_code=True,
@@ -541,7 +542,7 @@ def test_the_detriment_check_in_is_only_recorded_after_closure(
 ) -> None:
     case = make_case(actor_id=guardian.id)
     with pytest.raises(CaseActionRefused, match="after the case closes"):
-        services.record_detriment_check_in(
+        progress.record_detriment_check_in(
             case.reference, guardian, date(2026, 11, 1), CheckInResult.NO_DETRIMENT, ""
         )
 
@@ -550,9 +551,9 @@ def test_audit_history_lists_who_did_what_newest_first(
     make_case: Callable[..., Case], guardian: User
 ) -> None:
     case = make_case(actor_id=guardian.id)
-    services.view_case(case.reference, guardian)
-    services.add_note(case.reference, guardian, "A note")
-    services.view_audit_history(case.reference, guardian)
+    reading.view_case(case.reference, guardian)
+    progress.add_note(case.reference, guardian, "A note")
+    reading.view_audit_history(case.reference, guardian)
     lines = audit_history(db.session(), reload(case), page=1).lines
     assert [(line.what, line.who) for line in lines] == [
         ("Audit history viewed", "Gita Guardian"),

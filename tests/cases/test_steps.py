@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
-from fts_app.cases import services
+from fts_app.cases import progress
 from fts_app.cases.models import Case
 from fts_app.cases.steps import CASE_STEPS, STEPS_BY_SLUG, offered_steps
 
@@ -240,7 +240,7 @@ def test_each_step_answered_well_records_its_audit_entry_and_says_so(
     good = GOOD_ANSWERS[slug]
     case = make_case(actor_id=guardian.id, received_on=RECEIVED, **good.case)
     if good.feedback_first:
-        services.record_feedback_not_possible(case.reference, guardian, "Anonymous", RECEIVED)
+        progress.record_feedback_not_possible(case.reference, guardian, "Anonymous", RECEIVED)
     client = sign_in(app.test_client(), lead if good.by_lead else guardian)
     answers = {
         name: value.format(other_guardian=other_guardian.id) for name, value in good.answers.items()

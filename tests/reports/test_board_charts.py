@@ -11,15 +11,10 @@ from fts_app.cases.enums import ConfidentialityLevel
 from fts_app.cases.models import Case
 from fts_app.crypto.models import CaseKey
 from fts_app.quarters import Quarter
-from fts_app.reports.board import (
-    TOO_SHORT_TO_CHART,
-    TOO_SMALL_TO_CHART,
-    BoardReport,
-    Narrative,
-    TrendChart,
-    build_board_report,
-)
+from fts_app.reports.board import BoardReport, build_board_report
+from fts_app.reports.narrative import Narrative
 from fts_app.reports.national_return import build_national_return, national_return_csv
+from fts_app.reports.trends import TOO_SHORT_TO_CHART, TOO_SMALL_TO_CHART, TrendChart
 
 QUARTER = Quarter(2026, 2)
 TODAY = date(2026, 11, 26)

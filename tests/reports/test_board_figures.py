@@ -18,14 +18,10 @@ from fts_app.admin.services import get_settings
 from fts_app.cases.enums import ConfidentialityLevel, Element, Route, SpeakUpAgain, WorkerGroup
 from fts_app.cases.models import Case
 from fts_app.quarters import Quarter
-from fts_app.reports.board import (
-    BoardReport,
-    Figure,
-    FigureRow,
-    Narrative,
-    StepTiming,
-    build_board_report,
-)
+from fts_app.reports.board import BoardReport, build_board_report
+from fts_app.reports.deadlines import StepTiming
+from fts_app.reports.figures import Figure, FigureRow
+from fts_app.reports.narrative import Narrative
 from fts_app.speakup.models import EqualityResponse
 
 QUARTER = Quarter(2026, 2)

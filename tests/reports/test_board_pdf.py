@@ -6,7 +6,8 @@ from flask import Flask
 
 from fts_app import db
 from fts_app.quarters import Quarter
-from fts_app.reports.board import Narrative, build_board_report
+from fts_app.reports.board import build_board_report
+from fts_app.reports.narrative import Narrative
 from fts_app.reports.pdf import build_board_pdf, printable, render_board_pdf
 from tests.reports.published import pdf_strings
 

@@ -18,7 +18,7 @@ from fts_app.auth.models import User
 from fts_app.cases.enums import ConfidentialityLevel
 from fts_app.cases.models import Case
 from fts_app.quarters import Quarter, financial_quarter, latest_complete_quarter
-from fts_app.reports.board import Figure
+from fts_app.reports.figures import Figure
 from fts_app.reports.services import load_report, release_report
 from fts_app.timeutil import today_in_london
 from tests.conftest import sign_in

@@ -20,14 +20,10 @@ from fts_app.auth.models import User
 from fts_app.cases.enums import Element
 from fts_app.cases.models import Case
 from fts_app.quarters import latest_complete_quarter
-from fts_app.reports.board import (
-    BoardReport,
-    Figure,
-    Narrative,
-    build_board_report,
-    suppression_note,
-)
+from fts_app.reports.board import BoardReport, build_board_report
 from fts_app.reports.csv_export import board_csv
+from fts_app.reports.figures import Figure
+from fts_app.reports.narrative import Narrative, suppression_note
 from fts_app.reports.pdf import render_board_pdf
 from fts_app.timeutil import today_in_london
 from tests.conftest import sign_in
@@ -59,7 +55,7 @@ def test_a_breakdown_shows_the_total_the_headline_shows_and_is_withheld_whole_in
 
 
 def test_the_note_says_a_hidden_count_may_be_small_or_large(report: BoardReport) -> None:
-    assert suppression_note(report) == (
+    assert suppression_note(report.threshold) == (
         "To protect the people who spoke up, counts from 1 to 4 are not published, nor are some "
         "larger counts that would let a small one be worked out from a total. Every hidden count "
         'reads "not shown", whatever its size. Zeros are shown, except in a table where every '
@@ -70,7 +66,7 @@ def test_the_note_says_a_hidden_count_may_be_small_or_large(report: BoardReport)
 def test_the_spreadsheet_ends_with_the_note(report: BoardReport) -> None:
     rows = list(csv.reader(io.StringIO(board_csv(report))))
 
-    assert rows[-1] == ["Notes", "Counts not shown", "", suppression_note(report), "", ""]
+    assert rows[-1] == ["Notes", "Counts not shown", "", suppression_note(report.threshold), "", ""]
 
 
 def test_the_pdf_prints_the_note(report: BoardReport) -> None:
@@ -85,4 +81,4 @@ def test_the_page_shows_the_note(
     sign_in(client, make_user(Role.GUARDIAN))
     page = client.get(f"/reports/board?quarter={QUARTER}").get_data(as_text=True)
 
-    assert suppression_note(report) in html.unescape(page)
+    assert suppression_note(report.threshold) in html.unescape(page)

@@ -12,7 +12,8 @@ from fts_app.auth.models import User, UserSession
 from fts_app.auth.services import SignInStarted
 from fts_app.auth.sessions import LiveSession, token_hash
 from fts_app.cases.enums import ConfidentialityLevel, Route
-from fts_app.cases.services import Identity, LoggedConcern, NewConcern
+from fts_app.cases.intake import LoggedConcern, NewConcern
+from fts_app.cases.reading import Identity
 from fts_app.speakup.services import PortalMessage, Receipt
 
 TOKEN = "session-token-d7Qx9"

@@ -22,9 +22,10 @@ from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.services import SignInRefused, sign_in_with_code, sign_in_with_password
 from fts_app.cases.access import CaseNotVisible
+from fts_app.cases.assignment import take_case
 from fts_app.cases.enums import AccessKind
 from fts_app.cases.models import Case, CaseAccess
-from fts_app.cases.services import CaseActionRefused, take_case
+from fts_app.cases.writes import CaseActionRefused
 from fts_app.timeutil import utcnow
 from tests.conftest import TEST_PASSWORD, unused_totp
 

@@ -229,7 +229,9 @@ SIGN_IN_OUTCOMES = {
     "auth.signed_in": "Signed in",
     "auth.signed_out": "Signed out",
     "auth.sign_in_failed": "Sign-in failed",
+    # written by the lock-out that slowing replaced; older trails still hold it
     "auth.sign_in_paused": "Sign-in paused for 15 minutes after repeated failures",
+    "auth.sign_in_slowed": "Further sign-in attempts made to wait after repeated failures",
     "auth.session_ended": "Session ended",
     "auth.password_changed": "Password changed",
     "auth.two_factor_set_up": "Two-factor sign-in set up",
@@ -247,6 +249,7 @@ FAILURE_REASONS = {
     "unknown-account": "no account has that email address",
     "wrong-password": "wrong password",
     "paused": "sign-in was paused",
+    "slowed": "tried before the wait after repeated failures was over",
     "deactivated": "the account is deactivated",
     "wrong-code": "wrong two-factor code",
     "reused": "two-factor code used before",

@@ -48,6 +48,7 @@ from fts_app.auth.services import (
     LinkUnusable,
     SignInAbandoned,
     SignInRefused,
+    SignInSlowed,
     SignInStarted,
     change_password,
     claim_first_admin_link,
@@ -81,6 +82,7 @@ FIRST_ADMIN_CLAIM = "first_admin_claim"
 SIGN_IN_SCOPE = "staff-sign-in"
 DEFAULT_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 DEFAULT_LIMIT_OVERALL = "300 per minute"
+TOO_MANY_REQUESTS = 429
 
 # The server-side row is what protects a session; Flask-Login's own check would only put a
 # hash of the client's address into the cookie.
@@ -162,6 +164,7 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if request.method == "GET":
         form.next.data = local_path_or_none(request.args.get("next")) or ""
+    status = 200
     if form.validate_on_submit():
         try:
             started = sign_in_with_password(
@@ -169,16 +172,30 @@ def login() -> ResponseReturnValue:
             )
         except SignInRefused as refusal:
             form.email.errors = [str(refusal)]
+            if isinstance(refusal, SignInSlowed):
+                status = TOO_MANY_REQUESTS
         else:
             return _continue_sign_in(started, after=local_path_or_none(form.next.data))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), status
 
 
 def _continue_sign_in(started: SignInStarted, after: str | None) -> ResponseReturnValue:
     keep_in_cookie(started.token)
     if after:
         session[AFTER_SIGN_IN] = after
+    if started.next_step is SignInStep.DONE:
+        _tell_of_failures(started.failures)
     return _to_step(started.next_step)
+
+
+def _tell_of_failures(failures: int) -> None:
+    """Tell the owner, once signed in, of the failed attempts on their account since last time."""
+    if failures:
+        attempts = "attempt" if failures == 1 else "attempts"
+        flash(
+            f"{failures} failed sign-in {attempts} on your account since you last signed in. "
+            "If that was not you, tell the lead guardian."
+        )
 
 
 def _to_step(step: SignInStep) -> ResponseReturnValue:
@@ -265,7 +282,7 @@ def set_up_two_factor() -> ResponseReturnValue:
 def _accept_code(pending: LiveSession, form: CodeForm) -> ResponseReturnValue | None:
     """Check the code; return where to go next, or None to show the form with its error."""
     try:
-        sign_in_with_code(pending.token, form.code.data or "")
+        failures = sign_in_with_code(pending.token, form.code.data or "")
     except SignInAbandoned as ended:
         forget_cookie()
         flash(str(ended))
@@ -273,6 +290,7 @@ def _accept_code(pending: LiveSession, form: CodeForm) -> ResponseReturnValue | 
     except SignInRefused as refusal:
         form.code.errors = [str(refusal)]
         return None
+    _tell_of_failures(failures)
     return _to_destination()
 
 

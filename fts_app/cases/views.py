@@ -19,6 +19,7 @@ from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import pending_approvals
 from fts_app.auth.enums import Role
+from fts_app.auth.notices import failed_sign_in_notices
 from fts_app.auth.set_up import recent_caseworker_account_changes
 from fts_app.cases import services
 from fts_app.cases.access import (
@@ -136,6 +137,11 @@ def case_list() -> ResponseReturnValue:
         ),
         account_changes=recent_caseworker_account_changes(session),
         approvals_waiting=len(pending_approvals(session)) if is_lead_guardian(current_user) else 0,
+        failed_sign_ins=(
+            failed_sign_in_notices(session, current_user.id)
+            if is_lead_guardian(current_user)
+            else []
+        ),
     )
 
 

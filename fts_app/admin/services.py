@@ -234,6 +234,7 @@ SIGN_IN_OUTCOMES = {
     "auth.sign_in_slowed": "Further sign-in attempts made to wait after repeated failures",
     "auth.session_ended": "Session ended",
     "auth.password_changed": "Password changed",
+    "auth.password_change_failed": "Password change refused",
     "auth.two_factor_set_up": "Two-factor sign-in set up",
     "auth.first_admin_link_issued": "Link to create the first administrator made",
     "auth.first_admin_created": "First administrator created",
@@ -245,6 +246,7 @@ SIGN_IN_OUTCOMES = {
     "auth.account_approved": "Caseworker role approved by the lead guardian",
     "auth.account_refused": "Caseworker role refused by the lead guardian",
 }
+FAILED_ATTEMPTS = {"auth.sign_in_failed", "auth.password_change_failed"}
 FAILURE_REASONS = {
     "unknown-account": "no account has that email address",
     "wrong-password": "wrong password",
@@ -310,7 +312,7 @@ def _emails_by_id(session: Session, user_ids: set[object]) -> dict[object, str]:
 def _describe(action: str, detail: Mapping[str, object]) -> str:
     outcome = SIGN_IN_OUTCOMES.get(action, action)
     reason = detail.get("reason")
-    if action == "auth.sign_in_failed" and reason in FAILURE_REASONS:
+    if action in FAILED_ATTEMPTS and reason in FAILURE_REASONS:
         return f"{outcome}: {FAILURE_REASONS[str(reason)]}"
     ended = SessionEnd.parse(str(reason)) if action == "auth.session_ended" else None
     return f"{outcome}: {ended.label.lower()}" if ended else outcome

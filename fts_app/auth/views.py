@@ -46,6 +46,7 @@ from fts_app.auth.services import (
     SESSION_ENDED,
     AccountError,
     LinkUnusable,
+    PasswordChangeSlowed,
     SignInAbandoned,
     SignInRefused,
     SignInSlowed,
@@ -143,6 +144,12 @@ def _pending_account_key() -> str:
     token = token_from_cookie()
     row = db.session().get(UserSession, token_hash(token)) if token else None
     return f"two-factor|{row.user_id if row is not None else 'none'}"
+
+
+def _signed_in_account_key() -> str:
+    """Key the limit on the signed-in account, as a password change is made signed in."""
+    account = current_user.id if current_user.is_authenticated else "none"
+    return f"password-change|{account}"
 
 
 def _limited(key_func: Callable[[], str]) -> Callable[[View], View]:
@@ -314,11 +321,16 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@_limited(_signed_in_account_key)
 @roles_required(*STAFF_ROLES)
 def password() -> ResponseReturnValue:
-    """Change one's own password; every other session of the account ends."""
+    """Change one's own password; every other session of the account ends.
+
+    The current password is limited like a sign-in's (security review, finding 5).
+    """
     form = ChangePasswordForm()
     token = token_from_cookie()
+    status = 200
     if form.validate_on_submit() and token is not None:
         try:
             change_password(
@@ -326,6 +338,8 @@ def password() -> ResponseReturnValue:
             )
         except AccountError as error:
             show_error(form, str(error), error.field)
+            if isinstance(error, PasswordChangeSlowed):
+                status = TOO_MANY_REQUESTS
         else:
             flash(
                 "Your password has been changed. Anyone signed in as you elsewhere has been "
@@ -333,7 +347,7 @@ def password() -> ResponseReturnValue:
                 "success",
             )
             return redirect(home_path(current_user.role))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), status
 
 
 def _link_unusable(kind: str) -> ResponseReturnValue:

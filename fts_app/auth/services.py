@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.services import record
+from fts_app.auth import known_devices
 from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role, SessionEnd, SignInStep
 from fts_app.auth.models import OneTimeToken, User, UserSession
@@ -165,14 +166,17 @@ def create_user(
     return user
 
 
-def sign_in_with_password(email: str, password: str, *, replacing: str | None) -> SignInStarted:
+def sign_in_with_password(
+    email: str, password: str, *, replacing: str | None, known_device: str | None = None
+) -> SignInStarted:
     """Check the password and open a session that still needs any second factor.
 
-    `replacing` is the token the browser already held, ended so one browser has one session.
+    `replacing` is the token the browser already held, ended so one browser has one session;
+    `known_device` the browser's known-device cookie, if any (auth.known_devices).
     """
     with db.write_transaction() as session:
         user = session.scalar(select(User).where(User.email == normalise_email(email)))
-        refusal = _password_refusal(session, user, password)
+        refusal = _password_refusal(session, user, password, known_device)
         if refusal is None and user is not None:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_secret(password)
@@ -182,14 +186,18 @@ def sign_in_with_password(email: str, password: str, *, replacing: str | None) -
     return started
 
 
-def _password_refusal(session: Session, user: User | None, password: str) -> SignInRefused | None:
+def _password_refusal(
+    session: Session, user: User | None, password: str, known_device: str | None
+) -> SignInRefused | None:
     """Return why the password is refused (raised once the failure is recorded), or None."""
     if user is None:
         # the same slow work as a real check, so timing does not reveal unknown addresses
         secret_matches(_decoy_hash(), password)
         record(session, "auth.sign_in_failed", reason="unknown-account")
         return SignInRefused(WRONG_DETAILS)
-    wait = wait_left(user, utcnow())
+    # a browser the owner finished a sign-in with is never made to wait (auth.known_devices)
+    known = known_devices.is_known(user, known_device)
+    wait = timedelta(0) if known else wait_left(user, utcnow())
     if wait:
         # refused before the password is checked, so it tells nothing about the password
         record(session, "auth.sign_in_failed", user_id=user.id, reason="slowed")
@@ -220,7 +228,8 @@ def wait_after(failures: int) -> timedelta:
       guess per wait (at most 288 a day on an account, under the per-address limits too).
     - The owner told to wait is let in with the right password and code by the first try
       after the wait; only another failure landing in between starts a new wait, which is
-      again at most LONGEST_WAIT.
+      again at most LONGEST_WAIT. So that a guesser cannot take every such try first, a
+      browser the owner has signed in with lately never waits (auth.known_devices).
     - Once the password is accepted the code step is never made to wait, so failures
       from elsewhere cannot stop an owner who is already past the password. A wrong code
       counts like a wrong password; one that leaves the account slowed ends every half-done

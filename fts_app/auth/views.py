@@ -21,8 +21,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import select
 
 from fts_app import db
+from fts_app.auth import known_devices
 from fts_app.auth.access import (
     STAFF_ROLES,
     View,
@@ -132,11 +134,22 @@ def _limit_overall() -> str:
 def _submitted_account_key() -> str:
     """Key the limit on the address typed, under a keyed hash: the limiter's store reveals none.
 
-    A plain hash of an address is reversed by hashing a list of likely addresses.
+    A plain hash of an address is reversed by hashing a list of likely addresses. A browser the
+    account has signed in with has a budget of its own (auth.known_devices), which attempts
+    from anywhere else cannot use up.
     """
     email = normalise_email(request.form.get("email", ""))
     secret = current_app.config["SECRET_KEY"].encode()
+    device = _known_device_cookie()
+    if device is not None:
+        user = db.session().scalar(select(User).where(User.email == email))
+        if user is not None and known_devices.is_known(user, device):
+            return "known-device|" + hmac.new(secret, device.encode(), hashlib.sha256).hexdigest()
     return "sign-in|" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()
+
+
+def _known_device_cookie() -> str | None:
+    return request.cookies.get(known_devices.cookie_name())
 
 
 def _pending_account_key() -> str:
@@ -175,7 +188,10 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             started = sign_in_with_password(
-                form.email.data or "", form.password.data or "", replacing=token_from_cookie()
+                form.email.data or "",
+                form.password.data or "",
+                replacing=token_from_cookie(),
+                known_device=_known_device_cookie(),
             )
         except SignInRefused as refusal:
             form.email.errors = [str(refusal)]
@@ -219,7 +235,10 @@ def _to_destination() -> ResponseReturnValue:
     live = open_session()
     if live is None:
         return redirect(url_for("auth.login"))
-    return redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role))
+    response = redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role))
+    if live.row.two_factor_passed:
+        known_devices.remember(response, live.user)
+    return response
 
 
 def _pending_sign_in() -> LiveSession | None:

@@ -12,11 +12,12 @@ from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 
 from fts_app import db
+from fts_app.auth import known_devices
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.passwords import secret_matches
 from fts_app.auth.services import LONGEST_WAIT, totp_secret, wait_after
-from fts_app.timeutil import utcnow
+from fts_app.timeutil import today_in_london, utcnow
 from tests.auth.support import audit_entries, follow, refreshed, session_count, sessions_of
 from tests.conftest import TEST_PASSWORD, current_totp, sign_in, submit_form, unused_totp
 
@@ -395,3 +396,41 @@ def test_signing_in_again_in_the_same_browser_ends_the_earlier_session(
     earlier, later = sessions_of(board_member)
     assert earlier.ended_reason == "replaced"
     assert later.ended_at is None
+
+
+def test_a_browser_the_owner_signed_in_with_is_not_made_to_wait(
+    app: Any, client: FlaskClient, make_user: MakeUser
+) -> None:
+    board_member = make_user(Role.BOARD)
+    sign_in(client, board_member)
+    stranger = app.test_client()
+    statuses = [
+        enter_password(stranger, board_member.email, "a guess").status_code for _ in range(6)
+    ]
+
+    fresh_browser = enter_password(app.test_client(), board_member.email)
+
+    owner = enter_password(client, board_member.email)
+
+    assert statuses == [200] * 5 + [429]
+    assert fresh_browser.status_code == 429
+    assert "5 failed sign-in attempts on your account" in follow(client, owner)
+
+
+def test_a_known_browser_counts_only_for_its_account_its_password_and_90_days(
+    app: Any, make_user: MakeUser
+) -> None:
+    guardian, other = confirmed(make_user), confirmed(make_user)
+    with app.test_request_context():
+        response = app.response_class()
+        known_devices.remember(response, guardian)
+        value = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+        _, mac = value.split(".")
+        long_ago = (today_in_london() - timedelta(days=91)).isoformat()
+
+        assert known_devices.is_known(guardian, value)
+        assert not known_devices.is_known(other, value)
+        assert not known_devices.is_known(guardian, f"{long_ago}.{mac}")
+        assert not known_devices.is_known(guardian, "not a cookie")
+        guardian.password_hash = "a new hash"
+        assert not known_devices.is_known(guardian, value)

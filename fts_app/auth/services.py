@@ -425,6 +425,8 @@ class PasswordChangeSlowed(AccountError):
 
 def _current_password_refusal(session: Session, user: User, current: str) -> AccountError | None:
     """Return why the current password is refused (raised once recorded), or None."""
+    # no known-browser pass here: whoever asks is in the owner's browser already, and someone
+    # at a computer left signed in is just who this check is against
     wait = wait_left(user, utcnow())
     if wait:
         record(

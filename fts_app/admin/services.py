@@ -230,9 +230,12 @@ SIGN_IN_OUTCOMES = {
     "auth.signed_in": "Signed in",
     "auth.signed_out": "Signed out",
     "auth.sign_in_failed": "Sign-in failed",
+    # written by the lock-out that slowing replaced; older trails still hold it
     "auth.sign_in_paused": "Sign-in paused for 15 minutes after repeated failures",
+    "auth.sign_in_slowed": "Further sign-in attempts made to wait after repeated failures",
     "auth.session_ended": "Session ended",
     "auth.password_changed": "Password changed",
+    "auth.password_change_failed": "Password change refused",
     "auth.two_factor_set_up": "Two-factor sign-in set up",
     "auth.first_admin_link_issued": "Link to create the first administrator made",
     "auth.first_admin_created": "First administrator created",
@@ -244,10 +247,12 @@ SIGN_IN_OUTCOMES = {
     "auth.account_approved": "Caseworker role approved by the lead guardian",
     "auth.account_refused": "Caseworker role refused by the lead guardian",
 }
+FAILED_ATTEMPTS = {"auth.sign_in_failed", "auth.password_change_failed"}
 FAILURE_REASONS = {
     "unknown-account": "no account has that email address",
     "wrong-password": "wrong password",
     "paused": "sign-in was paused",
+    "slowed": "tried before the wait after repeated failures was over",
     "deactivated": "the account is deactivated",
     "wrong-code": "wrong two-factor code",
     "reused": "two-factor code used before",
@@ -321,7 +326,7 @@ def _emails_by_id(session: Session, user_ids: set[object]) -> dict[object, str]:
 def _describe(action: str, detail: Mapping[str, object]) -> str:
     outcome = SIGN_IN_OUTCOMES.get(action, action)
     reason = detail.get("reason")
-    if action == "auth.sign_in_failed" and reason in FAILURE_REASONS:
+    if action in FAILED_ATTEMPTS and reason in FAILURE_REASONS:
         return f"{outcome}: {FAILURE_REASONS[str(reason)]}"
     ended = SessionEnd.parse(str(reason)) if action == "auth.session_ended" else None
     return f"{outcome}: {ended.label.lower()}" if ended else outcome

@@ -34,7 +34,9 @@ class SessionEnd(Choice):
     ACCOUNT_DEACTIVATED = ("account-deactivated", "Ended when the account was deactivated")
     TWO_FACTOR_RESET = ("two-factor-reset", "Ended when two-factor sign-in was reset")
     REPLACED = ("replaced", "Replaced by a new sign-in in the same browser")
+    #: no longer given: kept so sessions ended by the old lock-out still read back
     LOCKED = ("locked", "Ended when sign-in was paused after failed attempts")
+    SLOWED = ("slowed", "Ended when failed attempts slowed the account's sign-in")
     SIGN_IN_RESET = ("sign-in-reset", "Ended when the account's sign-in was reset")
     AWAITING_APPROVAL = ("awaiting-approval", "Ended: the account awaits the lead's approval")
 

@@ -28,10 +28,12 @@ class User(Base):
     #: the last TOTP time step accepted, so a code is used once only
     last_totp_step: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: failed sign-in attempts since the last success or lock
+    #: failed sign-in attempts (passwords and codes) since the owner last signed in
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    #: sign-in is refused until this time after too many failures in a row
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the latest failed attempt; further attempts wait from then (auth.services.wait_after)
+    last_failed_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the failed attempts the owner was told of at their latest sign-in
+    failures_before_sign_in: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: the person must choose a new password before any sign-in completes

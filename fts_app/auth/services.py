@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.audit.services import record
+from fts_app.auth import known_devices
 from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role, SessionEnd, SignInStep
 from fts_app.auth.models import OneTimeToken, User, UserSession
@@ -24,18 +25,22 @@ from fts_app.timeutil import naive_utc, utcnow
 
 ISSUER = "Freedom to Speak Up"
 MIN_PASSWORD_LENGTH = 12
-LOCK_AFTER_FAILURES = 5
-LOCK_DURATION = timedelta(minutes=15)
+#: failed attempts on an account (passwords and codes) before further attempts must wait
+SLOW_AFTER_FAILURES = 5
+#: the wait after the failure that reaches SLOW_AFTER_FAILURES; it doubles with each one more
+FIRST_WAIT = timedelta(seconds=30)
+#: the longest wait, however many failures: short, so the owner is never kept out for long
+LONGEST_WAIT = timedelta(minutes=5)
 FIRST_ADMIN = "first-admin"
 #: the first-administrator link once opened: its token lives only in the signed cookie
 FIRST_ADMIN_CLAIMED = "first-admin-claimed"
 FIRST_ADMIN_LINK_LIFETIME = timedelta(hours=24)
 
-# One message whether the address is unknown, the password wrong or sign-in paused, so the
-# page never tells a stranger which addresses have accounts.
+# One message whether the address is unknown or the password wrong, so the page never tells a
+# stranger which addresses have accounts.
 WRONG_DETAILS = (
-    "Enter a correct email address and password. After 5 failed attempts in a row, "
-    "sign-in is paused for 15 minutes."
+    "Enter a correct email address and password. After 5 failed attempts, each further "
+    "attempt must wait a little longer, up to 5 minutes."
 )
 DEACTIVATED = "This account has been deactivated. Ask an administrator if you need it again."
 WRONG_CODE = "The code is not correct. Enter the 6-digit code your authenticator app shows now."
@@ -43,7 +48,6 @@ REUSED_CODE = (
     "This code has already been used. Wait for your authenticator app to show a new code, "
     "then enter that one."
 )
-PAUSED = "Too many failed attempts. Sign-in is paused for 15 minutes."
 SESSION_ENDED = "Your session has ended, sign in again"
 AWAITING_APPROVAL = (
     "Your account is set up. You can sign in once the lead guardian has approved it."
@@ -67,6 +71,10 @@ class SignInAbandoned(SignInRefused):
     """The half-finished sign-in is over: the person must start again from the password."""
 
 
+class SignInSlowed(SignInRefused):
+    """The account had too many failed attempts lately: this one came before its wait was over."""
+
+
 class LinkUnusable(Exception):
     """A one-time link has expired, has been used, or is not needed any more."""
 
@@ -77,6 +85,8 @@ class SignInStarted:
 
     token: str = field(repr=False)
     next_step: SignInStep
+    #: failed attempts since the last sign-in, told to the owner once the sign-in is done
+    failures: int = 0
 
 
 def normalise_email(email: str) -> str:
@@ -156,39 +166,48 @@ def create_user(
     return user
 
 
-def sign_in_with_password(email: str, password: str, *, replacing: str | None) -> SignInStarted:
+def sign_in_with_password(
+    email: str, password: str, *, replacing: str | None, known_device: str | None = None
+) -> SignInStarted:
     """Check the password and open a session that still needs any second factor.
 
-    `replacing` is the token the browser already held, ended so one browser has one session.
+    `replacing` is the token the browser already held, ended so one browser has one session;
+    `known_device` the browser's known-device cookie, if any (auth.known_devices).
     """
     with db.write_transaction() as session:
         user = session.scalar(select(User).where(User.email == normalise_email(email)))
-        refusal = _password_refusal(session, user, password)
+        refusal = _password_refusal(session, user, password, known_device)
         if refusal is None and user is not None:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_secret(password)
             started = _start_sign_in(session, user, replacing)
     if refusal is not None:
-        raise SignInRefused(refusal)
+        raise refusal
     return started
 
 
-def _password_refusal(session: Session, user: User | None, password: str) -> str | None:
+def _password_refusal(
+    session: Session, user: User | None, password: str, known_device: str | None
+) -> SignInRefused | None:
+    """Return why the password is refused (raised once the failure is recorded), or None."""
     if user is None:
         # the same slow work as a real check, so timing does not reveal unknown addresses
         secret_matches(_decoy_hash(), password)
         record(session, "auth.sign_in_failed", reason="unknown-account")
-        return WRONG_DETAILS
-    matches = secret_matches(user.password_hash, password)
-    if is_locked(user, utcnow()):
-        record(session, "auth.sign_in_failed", user_id=user.id, reason="paused")
-        return WRONG_DETAILS
-    if not matches:
+        return SignInRefused(WRONG_DETAILS)
+    # a browser the owner finished a sign-in with is never made to wait (auth.known_devices)
+    known = known_devices.is_known(user, known_device)
+    wait = timedelta(0) if known else wait_left(user, utcnow())
+    if wait:
+        # refused before the password is checked, so it tells nothing about the password
+        record(session, "auth.sign_in_failed", user_id=user.id, reason="slowed")
+        return SignInSlowed(wait_message(wait))
+    if not secret_matches(user.password_hash, password):
         _count_failure(session, user, "wrong-password")
-        return WRONG_DETAILS
+        return SignInRefused(WRONG_DETAILS)
     if not user.is_active:
         record(session, "auth.sign_in_failed", user_id=user.id, reason="deactivated")
-        return DEACTIVATED
+        return SignInRefused(DEACTIVATED)
     return None
 
 
@@ -197,26 +216,73 @@ def _decoy_hash() -> str:
     return hash_secret(secrets.token_urlsafe(16))
 
 
-def is_locked(user: User, now: datetime) -> bool:
-    """Tell whether sign-in is paused for this account after too many failures."""
-    return user.locked_until is not None and naive_utc(now) < naive_utc(user.locked_until)
+def wait_after(failures: int) -> timedelta:
+    """Return how long the next attempt must wait after this many failures in a row.
+
+    Why an account is slowed rather than locked (security review, finding 11): a lock-out
+    lets anyone keep the owner out by typing wrong passwords for them. Here no attempt is
+    ever refused for longer than LONGEST_WAIT after the latest failure, and:
+
+    - A password tried before the wait is over is refused unchecked: it tells nothing about
+      the password, is not counted and does not push the wait back, so a guesser gets one
+      guess per wait (at most 288 a day on an account, under the per-address limits too).
+    - The owner told to wait is let in with the right password and code by the first try
+      after the wait; only another failure landing in between starts a new wait, which is
+      again at most LONGEST_WAIT. So that a guesser cannot take every such try first, a
+      browser the owner has signed in with lately never waits (auth.known_devices).
+    - Once the password is accepted the code step is never made to wait, so failures
+      from elsewhere cannot stop an owner who is already past the password. A wrong code
+      counts like a wrong password; one that leaves the account slowed ends every half-done
+      sign-in of it, so codes too are guessed at most once per wait.
+    - A success clears the count; the owner, and for caseworkers the lead guardian, are
+      told how many failures there were (`failed_sign_in_notices`).
+    """
+    if failures < SLOW_AFTER_FAILURES:
+        return timedelta(0)
+    return min(FIRST_WAIT * 2 ** min(failures - SLOW_AFTER_FAILURES, 16), LONGEST_WAIT)
 
 
-def _count_failure(session: Session, user: User, reason: str) -> bool:
-    """Count a failed attempt; pause sign-in after too many in a row. Return True if paused."""
-    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-    record(session, "auth.sign_in_failed", user_id=user.id, reason=reason)
-    if user.failed_sign_ins < LOCK_AFTER_FAILURES:
-        return False
-    user.failed_sign_ins = 0
-    user.locked_until = utcnow() + LOCK_DURATION
-    record(
-        session,
-        "auth.sign_in_paused",
-        user_id=user.id,
-        minutes=int(LOCK_DURATION.total_seconds() // 60),
+def wait_left(user: User, now: datetime) -> timedelta:
+    """Return how much longer the next attempt on this account must wait (zero if none)."""
+    if user.last_failed_sign_in_at is None:
+        return timedelta(0)
+    ready_at = naive_utc(user.last_failed_sign_in_at) + wait_after(user.failed_sign_ins or 0)
+    return max(ready_at - naive_utc(now), timedelta(0))
+
+
+def wait_message(wait: timedelta) -> str:
+    """Say how long to wait, rounded up to a whole second or minute."""
+    seconds = max(int(-(-wait.total_seconds() // 1)), 1)
+    if seconds <= 90:
+        amount = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = -(-seconds // 60)
+        amount = f"{minutes} minutes"
+    return (
+        f"There have been too many failed sign-in attempts on this account. Wait {amount} "
+        "and try again."
     )
-    return True
+
+
+def _count_failure(
+    session: Session, user: User, reason: str, *, action: str = "auth.sign_in_failed"
+) -> timedelta:
+    """Count a failed attempt; return how long the next attempt on the account must wait."""
+    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+    user.last_failed_sign_in_at = utcnow()
+    # a password change is made signed in, so the account is also the actor
+    actor_id = user.id if action == "auth.password_change_failed" else None
+    record(session, action, actor_id=actor_id, user_id=user.id, reason=reason)
+    wait = wait_after(user.failed_sign_ins)
+    if wait:
+        record(
+            session,
+            "auth.sign_in_slowed",
+            user_id=user.id,
+            failures=user.failed_sign_ins,
+            seconds=int(wait.total_seconds()),
+        )
+    return wait
 
 
 def _start_sign_in(session: Session, user: User, replacing: str | None) -> SignInStarted:
@@ -226,9 +292,10 @@ def _start_sign_in(session: Session, user: User, replacing: str | None) -> SignI
             end_session(previous, SessionEnd.REPLACED)
     step = _next_step(user)
     token = start_session(session, user, two_factor_passed=step is SignInStep.DONE)
+    failures = 0
     if step is SignInStep.DONE:
-        _complete_sign_in(session, user, two_factor=False)
-    return SignInStarted(token=token, next_step=step)
+        failures = _complete_sign_in(session, user, two_factor=False)
+    return SignInStarted(token=token, next_step=step, failures=failures)
 
 
 def _next_step(user: User) -> SignInStep:
@@ -241,16 +308,20 @@ def _next_step(user: User) -> SignInStep:
     return SignInStep.TWO_FACTOR
 
 
-def _complete_sign_in(session: Session, user: User, *, two_factor: bool) -> None:
+def _complete_sign_in(session: Session, user: User, *, two_factor: bool) -> int:
+    """Finish a sign-in; return the failed attempts since the last one, to tell the owner."""
+    failures = user.failed_sign_ins or 0
     user.failed_sign_ins = 0
-    user.locked_until = None
+    user.failures_before_sign_in = failures
     record(session, "auth.signed_in", actor_id=user.id, user_id=user.id, two_factor=two_factor)
+    return failures
 
 
-def sign_in_with_code(token: str, code: str) -> None:
+def sign_in_with_code(token: str, code: str) -> int:
     """Accept a TOTP code once: it must match now and be newer than the last code accepted.
 
-    The first code accepted also confirms a new authenticator app.
+    The first code accepted also confirms a new authenticator app. Return the failed attempts
+    on the account since its last sign-in, to tell the owner.
     """
     with db.write_transaction() as session:
         row = session.get(UserSession, token_hash(token))
@@ -264,6 +335,7 @@ def sign_in_with_code(token: str, code: str) -> None:
         ):
             raise SignInAbandoned(SESSION_ENDED)
         refusal, abandoned = _code_refusal(session, row, user, code)
+        failures = 0
         if refusal is None and awaiting_approval(session, user.id):
             # the authenticator is set up, but a caseworker role asked for in the web admin
             # gives no session until a lead guardian approves it
@@ -271,28 +343,33 @@ def sign_in_with_code(token: str, code: str) -> None:
             refusal, abandoned = AWAITING_APPROVAL, True
         elif refusal is None:
             row.two_factor_passed = True
-            _complete_sign_in(session, user, two_factor=True)
+            failures = _complete_sign_in(session, user, two_factor=True)
     if refusal is not None and abandoned:
         raise SignInAbandoned(refusal)
     if refusal is not None:
         raise SignInRefused(refusal)
+    return failures
 
 
 def _code_refusal(
     session: Session, row: UserSession, user: User, code: str
 ) -> tuple[str | None, bool]:
-    """Check a code; return the message to show (None if accepted) and whether to start over."""
+    """Check a code; return the message to show (None if accepted) and whether to start over.
+
+    No wait applies here: this session's password was accepted (see `wait_after`).
+    """
     now = utcnow()
     secret = totp_secret(user)
-    if is_locked(user, now) or secret is None:
-        end_session(row, SessionEnd.LOCKED)
-        return PAUSED, True
+    if secret is None:
+        end_session(row, SessionEnd.SIGN_IN_RESET)
+        return SESSION_ENDED, True
     step = matching_step(secret, code, now)
     if step is None or (user.last_totp_step is not None and step <= user.last_totp_step):
         message, reason = (WRONG_CODE, "wrong-code") if step is None else (REUSED_CODE, "reused")
-        if _count_failure(session, user, reason):
-            end_session(row, SessionEnd.LOCKED)
-            return PAUSED, True
+        wait = _count_failure(session, user, reason)
+        if wait:
+            end_sessions_of(session, user.id, SessionEnd.SLOWED, pending_only=True)
+            return wait_message(wait), True
         return message, False
     user.last_totp_step = step
     if user.totp_confirmed_at is None:
@@ -312,25 +389,58 @@ def sign_out(token: str) -> None:
 
 
 def change_password(user_id: int, keep_token: str, current: str, new: str) -> int:
-    """Change a password and end the account's other sessions; return how many ended."""
+    """Change a password and end the account's other sessions; return how many ended.
+
+    The current password is checked like a sign-in's (security review, finding 5): a wrong
+    one counts towards the account's slowing and is audited, and while the account must wait
+    it is not checked at all. Audit entries hold the reason only, never anything typed.
+    """
+    validate_new_password(new)
     with db.write_transaction() as session:
         user = session.get(User, user_id)
-        if user is None or not secret_matches(user.password_hash, current):
+        if user is None:
             raise AccountError("Your current password is not correct", field="current_password")
-        validate_new_password(new)
-        user.password_hash = hash_secret(new)
-        user.password_changed_at = utcnow()
-        ended = end_sessions_of(
-            session, user.id, SessionEnd.PASSWORD_CHANGED, keep_id=token_hash(keep_token)
-        )
+        refusal = _current_password_refusal(session, user, current)
+        if refusal is None:
+            user.password_hash = hash_secret(new)
+            user.password_changed_at = utcnow()
+            ended = end_sessions_of(
+                session, user.id, SessionEnd.PASSWORD_CHANGED, keep_id=token_hash(keep_token)
+            )
+            record(
+                session,
+                "auth.password_changed",
+                actor_id=user.id,
+                user_id=user.id,
+                sessions_ended=ended,
+            )
+    if refusal is not None:
+        raise refusal
+    return ended
+
+
+class PasswordChangeSlowed(AccountError):
+    """The account had too many failed attempts lately: its current password is not checked."""
+
+
+def _current_password_refusal(session: Session, user: User, current: str) -> AccountError | None:
+    """Return why the current password is refused (raised once recorded), or None."""
+    # no known-browser pass here: whoever asks is in the owner's browser already, and someone
+    # at a computer left signed in is just who this check is against
+    wait = wait_left(user, utcnow())
+    if wait:
         record(
             session,
-            "auth.password_changed",
+            "auth.password_change_failed",
             actor_id=user.id,
             user_id=user.id,
-            sessions_ended=ended,
+            reason="slowed",
         )
-    return ended
+        return PasswordChangeSlowed(wait_message(wait), field="current_password")
+    if not secret_matches(user.password_hash, current):
+        _count_failure(session, user, "wrong-password", action="auth.password_change_failed")
+        return AccountError("Your current password is not correct", field="current_password")
+    return None
 
 
 def _has_accounts(session: Session) -> bool:

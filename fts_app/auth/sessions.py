@@ -78,9 +78,17 @@ def end_session(row: UserSession, reason: SessionEnd) -> None:
 
 
 def end_sessions_of(
-    db_session: Session, user_id: int, reason: SessionEnd, *, keep_id: str | None = None
+    db_session: Session,
+    user_id: int,
+    reason: SessionEnd,
+    *,
+    keep_id: str | None = None,
+    pending_only: bool = False,
 ) -> int:
-    """End every open session of an account but `keep_id`; return how many were ended."""
+    """End every open session of an account but `keep_id`; return how many were ended.
+
+    `pending_only` ends only sign-ins still waiting for their code.
+    """
     query = (
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
@@ -89,6 +97,8 @@ def end_sessions_of(
     )
     if keep_id is not None:
         query = query.where(UserSession.id != keep_id)
+    if pending_only:
+        query = query.where(UserSession.two_factor_passed.is_(False))
     return db_session.execute(query).rowcount
 
 

@@ -21,8 +21,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import select
 
 from fts_app import db
+from fts_app.auth import known_devices
 from fts_app.auth.access import (
     STAFF_ROLES,
     View,
@@ -45,8 +47,10 @@ from fts_app.auth.services import (
     SESSION_ENDED,
     AccountError,
     LinkUnusable,
+    PasswordChangeSlowed,
     SignInAbandoned,
     SignInRefused,
+    SignInSlowed,
     SignInStarted,
     change_password,
     claim_first_admin_link,
@@ -82,6 +86,7 @@ FIRST_ADMIN_CLAIM = "first_admin_claim"
 SIGN_IN_SCOPE = "staff-sign-in"
 DEFAULT_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 DEFAULT_LIMIT_OVERALL = "300 per minute"
+TOO_MANY_REQUESTS = 429
 
 # The server-side row is what protects a session; Flask-Login's own check would only put a
 # hash of the client's address into the cookie.
@@ -131,11 +136,22 @@ def _limit_overall() -> str:
 def _submitted_account_key() -> str:
     """Key the limit on the address typed, under a keyed hash: the limiter's store reveals none.
 
-    A plain hash of an address is reversed by hashing a list of likely addresses.
+    A plain hash of an address is reversed by hashing a list of likely addresses. A browser the
+    account has signed in with has a budget of its own (auth.known_devices), which attempts
+    from anywhere else cannot use up.
     """
     email = normalise_email(request.form.get("email", ""))
     secret = current_app.config["SECRET_KEY"].encode()
+    device = _known_device_cookie()
+    if device is not None:
+        user = db.session().scalar(select(User).where(User.email == email))
+        if user is not None and known_devices.is_known(user, device):
+            return "known-device|" + hmac.new(secret, device.encode(), hashlib.sha256).hexdigest()
     return "sign-in|" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()
+
+
+def _known_device_cookie() -> str | None:
+    return request.cookies.get(known_devices.cookie_name())
 
 
 def _pending_account_key() -> str:
@@ -143,6 +159,12 @@ def _pending_account_key() -> str:
     token = token_from_cookie()
     row = db.session().get(UserSession, token_hash(token)) if token else None
     return f"two-factor|{row.user_id if row is not None else 'none'}"
+
+
+def _signed_in_account_key() -> str:
+    """Key the limit on the signed-in account, as a password change is made signed in."""
+    account = current_user.id if current_user.is_authenticated else "none"
+    return f"password-change|{account}"
 
 
 def _limited(key_func: Callable[[], str]) -> Callable[[View], View]:
@@ -165,23 +187,41 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if request.method == "GET":
         form.next.data = local_path_or_none(request.args.get("next")) or ""
+    status = 200
     if form.validate_on_submit():
         try:
             started = sign_in_with_password(
-                form.email.data or "", form.password.data or "", replacing=token_from_cookie()
+                form.email.data or "",
+                form.password.data or "",
+                replacing=token_from_cookie(),
+                known_device=_known_device_cookie(),
             )
         except SignInRefused as refusal:
             form.email.errors = [str(refusal)]
+            if isinstance(refusal, SignInSlowed):
+                status = TOO_MANY_REQUESTS
         else:
             return _continue_sign_in(started, after=local_path_or_none(form.next.data))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), status
 
 
 def _continue_sign_in(started: SignInStarted, after: str | None) -> ResponseReturnValue:
     keep_in_cookie(started.token)
     if after:
         session[AFTER_SIGN_IN] = after
+    if started.next_step is SignInStep.DONE:
+        _tell_of_failures(started.failures)
     return _to_step(started.next_step)
+
+
+def _tell_of_failures(failures: int) -> None:
+    """Tell the owner, once signed in, of the failed attempts on their account since last time."""
+    if failures:
+        attempts = "attempt" if failures == 1 else "attempts"
+        flash(
+            f"{failures} failed sign-in {attempts} on your account since you last signed in. "
+            "If that was not you, tell the lead guardian."
+        )
 
 
 def _to_step(step: SignInStep) -> ResponseReturnValue:
@@ -198,7 +238,10 @@ def _to_destination() -> ResponseReturnValue:
     live = open_session()
     if live is None:
         return redirect(url_for("auth.login"))
-    return redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role))
+    response = redirect(session.pop(AFTER_SIGN_IN, None) or home_path(live.user.role))
+    if live.row.two_factor_passed:
+        known_devices.remember(response, live.user)
+    return response
 
 
 def _pending_sign_in() -> LiveSession | None:
@@ -268,7 +311,7 @@ def set_up_two_factor() -> ResponseReturnValue:
 def _accept_code(pending: LiveSession, form: CodeForm) -> ResponseReturnValue | None:
     """Check the code; return where to go next, or None to show the form with its error."""
     try:
-        sign_in_with_code(pending.token, form.code.data or "")
+        failures = sign_in_with_code(pending.token, form.code.data or "")
     except SignInAbandoned as ended:
         forget_cookie()
         flash(str(ended))
@@ -276,6 +319,7 @@ def _accept_code(pending: LiveSession, form: CodeForm) -> ResponseReturnValue | 
     except SignInRefused as refusal:
         form.code.errors = [str(refusal)]
         return None
+    _tell_of_failures(failures)
     return _to_destination()
 
 
@@ -299,11 +343,16 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@_limited(_signed_in_account_key)
 @roles_required(*STAFF_ROLES)
 def password() -> ResponseReturnValue:
-    """Change one's own password; every other session of the account ends."""
+    """Change one's own password; every other session of the account ends.
+
+    The current password is limited like a sign-in's (security review, finding 5).
+    """
     form = ChangePasswordForm()
     token = token_from_cookie()
+    status = 200
     if form.validate_on_submit() and token is not None:
         try:
             change_password(
@@ -311,6 +360,8 @@ def password() -> ResponseReturnValue:
             )
         except AccountError as error:
             show_error(form, str(error), error.field)
+            if isinstance(error, PasswordChangeSlowed):
+                status = TOO_MANY_REQUESTS
         else:
             flash(
                 "Your password has been changed. Anyone signed in as you elsewhere has been "
@@ -318,7 +369,7 @@ def password() -> ResponseReturnValue:
                 "success",
             )
             return redirect(home_path(current_user.role))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), status
 
 
 def _link_unusable(kind: str) -> ResponseReturnValue:

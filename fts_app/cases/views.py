@@ -13,6 +13,7 @@ from fts_app import db, errors
 from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import pending_approvals
+from fts_app.auth.notices import failed_sign_in_notices
 from fts_app.auth.set_up import recent_caseworker_account_changes
 from fts_app.cases import assignment, closure, intake, reading
 from fts_app.cases.access import (
@@ -84,6 +85,11 @@ def case_list() -> ResponseReturnValue:
         ),
         account_changes=recent_caseworker_account_changes(session),
         approvals_waiting=len(pending_approvals(session)) if is_lead_guardian(current_user) else 0,
+        failed_sign_ins=(
+            failed_sign_in_notices(session, current_user.id)
+            if is_lead_guardian(current_user)
+            else []
+        ),
     )
 
 

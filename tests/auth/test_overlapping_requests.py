@@ -15,7 +15,7 @@ from flask import Flask
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.services import (
-    LOCK_AFTER_FAILURES,
+    SLOW_AFTER_FAILURES,
     SignInAbandoned,
     SignInRefused,
     sign_in_with_code,
@@ -66,11 +66,11 @@ def test_a_code_used_by_an_overlapping_request_is_refused_as_already_used(
             sign_in_with_code(page.token, code)
 
 
-def test_wrong_codes_from_overlapping_requests_all_count_towards_the_pause(
+def test_wrong_codes_from_overlapping_requests_all_count_towards_the_slowing(
     app: Flask, make_user: MakeUser
 ) -> None:
     guardian = make_user(
-        Role.GUARDIAN, totp_confirmed_at=utcnow(), failed_sign_ins=LOCK_AFTER_FAILURES - 2
+        Role.GUARDIAN, totp_confirmed_at=utcnow(), failed_sign_ins=SLOW_AFTER_FAILURES - 2
     )
     first, second = password_accepted(guardian), password_accepted(guardian)
     code = wrong(unused_totp(guardian))
@@ -78,23 +78,23 @@ def test_wrong_codes_from_overlapping_requests_all_count_towards_the_pause(
     with page_that_has_loaded(app, second) as page:
         with app.app_context(), pytest.raises(SignInRefused, match="not correct"):
             sign_in_with_code(first, code)
-        with pytest.raises(SignInAbandoned, match="paused"):
+        with pytest.raises(SignInAbandoned, match="Wait 30 seconds"):
             sign_in_with_code(page.token, code)
 
-    assert refreshed(guardian).locked_until is not None
+    assert refreshed(guardian).failed_sign_ins == SLOW_AFTER_FAILURES
 
 
-def test_a_pause_set_by_an_overlapping_request_stops_a_right_code(
+def test_slowing_by_an_overlapping_wrong_code_ends_the_other_half_done_sign_in(
     app: Flask, make_user: MakeUser
 ) -> None:
     guardian = make_user(
-        Role.GUARDIAN, totp_confirmed_at=utcnow(), failed_sign_ins=LOCK_AFTER_FAILURES - 1
+        Role.GUARDIAN, totp_confirmed_at=utcnow(), failed_sign_ins=SLOW_AFTER_FAILURES - 1
     )
     first, second = password_accepted(guardian), password_accepted(guardian)
     code = unused_totp(guardian)
 
     with page_that_has_loaded(app, second) as page:
-        with app.app_context(), pytest.raises(SignInAbandoned, match="paused"):
+        with app.app_context(), pytest.raises(SignInAbandoned, match="Wait 30 seconds"):
             sign_in_with_code(first, wrong(code))
-        with pytest.raises(SignInAbandoned, match="paused"):
+        with pytest.raises(SignInAbandoned, match="session has ended"):
             sign_in_with_code(page.token, code)

@@ -85,3 +85,33 @@ def test_codes_tried_for_one_account_are_limited(
     ]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_current_passwords_tried_for_one_account_are_limited(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    board_member = make_user(Role.BOARD)
+    submit_form(client, "/login", {"email": board_member.email, "password": TEST_PASSWORD})
+    tries = {
+        "current_password": "wrong",
+        "password": "a new passphrase",
+        "confirm_password": "a new passphrase",
+    }
+
+    statuses = [submit_form(client, "/account/password", tries).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_a_browser_the_owner_signed_in_with_keeps_a_budget_of_its_own(
+    app: Any, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    board_member = make_user(Role.BOARD)
+    submit_form(client, "/login", {"email": board_member.email, "password": TEST_PASSWORD})
+    stranger = app.test_client()
+    for _ in range(3):
+        attempt(stranger, board_member.email)
+
+    owner = submit_form(client, "/login", {"email": board_member.email, "password": TEST_PASSWORD})
+
+    assert owner.status_code == 302

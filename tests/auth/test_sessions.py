@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from fts_app import db
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.passwords import secret_matches
@@ -214,3 +215,55 @@ def test_refused_password_change_changes_nothing(
     assert secret_matches(refreshed(board_member).password_hash, TEST_PASSWORD)
     assert other_browser.get("/account/password").status_code == 200
     assert not audit_entries("auth.password_changed")
+
+
+def test_a_wrong_current_password_is_audited_and_counts_towards_slowing(
+    client: FlaskClient, board_member: User
+) -> None:
+    sign_in(client, board_member)
+
+    change_password(client, "not my password", NEW_PASSWORD)
+
+    assert refreshed(board_member).failed_sign_ins == 1
+    assert audit_entries("auth.password_change_failed") == [
+        ("auth.password_change_failed", {"user_id": board_member.id, "reason": "wrong-password"})
+    ]
+    assert not any(
+        "not my password" in str(detail) or NEW_PASSWORD in str(detail)
+        for _, detail in audit_entries()
+    ), "nothing typed reaches the audit trail"
+
+
+def test_once_slowed_the_current_password_is_not_checked_until_the_wait_is_over(
+    client: FlaskClient, board_member: User
+) -> None:
+    sign_in(client, board_member)
+    for _ in range(5):
+        change_password(client, "not my password", NEW_PASSWORD)
+
+    too_soon = submit_form(
+        client,
+        "/account/password",
+        {
+            "current_password": TEST_PASSWORD,
+            "password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
+    )
+
+    assert too_soon.status_code == 429
+    assert "Wait 30 seconds and try again" in too_soon.get_data(as_text=True)
+    assert secret_matches(refreshed(board_member).password_hash, TEST_PASSWORD)
+    assert ("auth.password_change_failed", {"user_id": board_member.id, "reason": "slowed"}) in (
+        audit_entries("auth.password_change_failed")
+    )
+    backdate_latest_failure(board_member, timedelta(seconds=30))
+    assert "Your password has been changed" in change_password(client, TEST_PASSWORD, NEW_PASSWORD)
+
+
+def backdate_latest_failure(user: User, ago: timedelta) -> None:
+    """Move the account's latest failed attempt back by `ago`, as if the time had gone by."""
+    with db.write_transaction() as session:
+        stored = session.get(User, user.id)
+        assert stored is not None and stored.last_failed_sign_in_at is not None
+        stored.last_failed_sign_in_at = stored.last_failed_sign_in_at - ago

@@ -12,11 +12,12 @@ from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 
 from fts_app import db
+from fts_app.auth import known_devices
 from fts_app.auth.enums import Role
 from fts_app.auth.models import User
 from fts_app.auth.passwords import secret_matches
-from fts_app.auth.services import totp_secret
-from fts_app.timeutil import utcnow
+from fts_app.auth.services import LONGEST_WAIT, totp_secret, wait_after
+from fts_app.timeutil import today_in_london, utcnow
 from tests.auth.support import audit_entries, follow, refreshed, session_count, sessions_of
 from tests.conftest import TEST_PASSWORD, current_totp, sign_in, submit_form, unused_totp
 
@@ -252,29 +253,82 @@ def test_page_asked_for_is_kept_through_the_code_step(
     assert response.headers["Location"] == "/account/password"
 
 
-def test_five_failures_pause_sign_in_until_the_pause_ends(
+def as_if_waited(user: User, wait: timedelta = LONGEST_WAIT) -> None:
+    """Move the account's latest failure back by `wait`, as if that time had gone by."""
+    with db.write_transaction() as session:
+        stored = session.get(User, user.id)
+        assert stored is not None and stored.last_failed_sign_in_at is not None
+        stored.last_failed_sign_in_at = stored.last_failed_sign_in_at - wait
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(0, 0), (4, 0), (5, 30), (6, 60), (7, 120), (8, 240), (9, 300), (10, 300), (10_000, 300)],
+)
+def test_each_failure_past_five_doubles_the_wait_up_to_five_minutes(
+    failures: int, seconds: int
+) -> None:
+    assert wait_after(failures) == timedelta(seconds=seconds)
+
+
+def test_failures_slow_the_next_attempt_but_never_lock_the_owner_out(
     client: FlaskClient, make_user: MakeUser
 ) -> None:
     board_member = make_user(Role.BOARD)
     for _ in range(5):
         enter_password(client, board_member.email, "not the password")
-    assert refreshed(board_member).locked_until is not None
 
-    paused = enter_password(client, board_member.email)
-    assert WRONG_DETAILS in paused.get_data(as_text=True)
+    too_soon = enter_password(client, board_member.email)
+
+    assert too_soon.status_code == 429
+    assert "Wait 30 seconds and try again" in too_soon.get_data(as_text=True)
     assert session_count() == 0
-
-    with db.write_transaction() as session:
-        stored = session.get(User, board_member.id)
-        assert stored is not None
-        stored.locked_until = utcnow() - timedelta(seconds=1)
+    assert refreshed(board_member).failed_sign_ins == 5, "an unchecked attempt is not counted"
+    as_if_waited(board_member, timedelta(seconds=30))
     enter_password(client, board_member.email)
     assert is_signed_in(client)
     actions = [action for action, _ in audit_entries("auth.")]
-    assert "auth.sign_in_paused" in actions
+    assert "auth.sign_in_slowed" in actions
+    assert ("auth.sign_in_failed", {"user_id": board_member.id, "reason": "slowed"}) in (
+        audit_entries("auth.sign_in_failed")
+    )
 
 
-def test_wrong_codes_count_towards_the_pause_and_end_the_attempt(
+def test_however_many_failures_the_owner_waits_at_most_five_minutes(
+    client: FlaskClient, make_user: MakeUser
+) -> None:
+    guardian = confirmed(make_user, failed_sign_ins=1000, last_failed_sign_in_at=utcnow())
+
+    assert "Wait 5 minutes" in enter_password(client, guardian.email).get_data(as_text=True)
+    as_if_waited(guardian)
+    enter_password(client, guardian.email)
+    page = enter_code(client, current_totp(guardian))
+
+    assert "1000 failed sign-in attempts on your account since you last signed in" in follow(
+        client, page
+    )
+    assert is_signed_in(client)
+
+
+def test_failures_elsewhere_do_not_stop_an_owner_already_past_the_password(
+    app: Any, client: FlaskClient, make_user: MakeUser
+) -> None:
+    guardian = confirmed(make_user)
+    enter_password(client, guardian.email)
+    stranger = app.test_client()
+    statuses = [enter_password(stranger, guardian.email, "a guess").status_code for _ in range(8)]
+
+    page = enter_code(client, current_totp(guardian))
+
+    assert statuses == [200] * 5 + [429] * 3
+    assert "5 failed sign-in attempts on your account since you last signed in" in follow(
+        client, page
+    )
+    assert is_signed_in(client)
+    assert refreshed(guardian).failed_sign_ins == 0
+
+
+def test_wrong_codes_count_and_once_slowed_send_the_person_back_to_wait(
     client: FlaskClient, make_user: MakeUser
 ) -> None:
     guardian = confirmed(make_user)
@@ -285,9 +339,23 @@ def test_wrong_codes_count_towards_the_pause_and_end_the_attempt(
     last = enter_code(client, wrong_code(guardian))
 
     assert last.headers["Location"] == "/login"
-    assert "Sign-in is paused for 15 minutes" in follow(client, last)
-    assert refreshed(guardian).locked_until is not None
-    assert sessions_of(guardian)[0].ended_reason == "locked"
+    assert "Wait 30 seconds and try again" in follow(client, last)
+    assert sessions_of(guardian)[0].ended_reason == "slowed"
+    assert enter_password(client, guardian.email).status_code == 429
+
+
+def test_the_owner_is_told_of_failed_attempts_once(
+    client: FlaskClient, make_user: MakeUser
+) -> None:
+    board_member = make_user(Role.BOARD)
+    for _ in range(2):
+        enter_password(client, board_member.email, "not the password")
+
+    told = follow(client, enter_password(client, board_member.email))
+    again = follow(client, enter_password(client, board_member.email))
+
+    assert "2 failed sign-in attempts on your account since you last signed in" in told
+    assert "failed sign-in" not in again
 
 
 def test_a_success_clears_the_count_of_failures(client: FlaskClient, make_user: MakeUser) -> None:
@@ -328,3 +396,41 @@ def test_signing_in_again_in_the_same_browser_ends_the_earlier_session(
     earlier, later = sessions_of(board_member)
     assert earlier.ended_reason == "replaced"
     assert later.ended_at is None
+
+
+def test_a_browser_the_owner_signed_in_with_is_not_made_to_wait(
+    app: Any, client: FlaskClient, make_user: MakeUser
+) -> None:
+    board_member = make_user(Role.BOARD)
+    sign_in(client, board_member)
+    stranger = app.test_client()
+    statuses = [
+        enter_password(stranger, board_member.email, "a guess").status_code for _ in range(6)
+    ]
+
+    fresh_browser = enter_password(app.test_client(), board_member.email)
+
+    owner = enter_password(client, board_member.email)
+
+    assert statuses == [200] * 5 + [429]
+    assert fresh_browser.status_code == 429
+    assert "5 failed sign-in attempts on your account" in follow(client, owner)
+
+
+def test_a_known_browser_counts_only_for_its_account_its_password_and_90_days(
+    app: Any, make_user: MakeUser
+) -> None:
+    guardian, other = confirmed(make_user), confirmed(make_user)
+    with app.test_request_context():
+        response = app.response_class()
+        known_devices.remember(response, guardian)
+        value = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+        _, mac = value.split(".")
+        long_ago = (today_in_london() - timedelta(days=91)).isoformat()
+
+        assert known_devices.is_known(guardian, value)
+        assert not known_devices.is_known(other, value)
+        assert not known_devices.is_known(guardian, f"{long_ago}.{mac}")
+        assert not known_devices.is_known(guardian, "not a cookie")
+        guardian.password_hash = "a new hash"
+        assert not known_devices.is_known(guardian, value)

@@ -93,6 +93,15 @@ def new_columns_are_empty(table_name: str, *columns: str) -> Callable[[sa.Connec
     return check
 
 
+def lock_gone_and_no_failure_recorded(connection: sa.Connection) -> None:
+    """0003's lock time is gone again (0013), and nobody is made to wait or told of failures."""
+    assert "locked_until" not in {
+        column["name"] for column in sa.inspect(connection).get_columns("users")
+    }
+    selected = sa.select(sa.column("last_failed_sign_in_at"), sa.column("failures_before_sign_in"))
+    assert connection.execute(selected.select_from(sa.table("users"))).one() == (None, 0)
+
+
 def table_is_empty_and_usable(table_name: str, row: dict[str, object]) -> Callable[..., None]:
     def check(connection: sa.Connection) -> None:
         described = table(table_name, row)
@@ -129,7 +138,7 @@ def indexes_exist(*names: str) -> Callable[[sa.Connection], None]:
                 },
             ),
         ),
-        ("0003", new_columns_are_empty("users", "locked_until")),
+        ("0003", lock_gone_and_no_failure_recorded),
         (
             "0004",
             table_is_empty_and_usable(
@@ -140,6 +149,7 @@ def indexes_exist(*names: str) -> Callable[[sa.Connection], None]:
         ("0005", new_columns_are_empty("cases", "detriment_checked_in_on")),
         ("0006", indexes_exist("ix_cases_report_received", "ix_cases_report_first_feedback_due")),
         ("0007", indexes_exist("ix_cases_list_by_status", "ix_case_access_user_case")),
+        ("0013", lock_gone_and_no_failure_recorded),
     ],
 )
 def test_the_rows_held_before_the_migration_are_kept(

@@ -262,6 +262,12 @@ class FollowUpSignInForm(PortalForm):
             raise ValidationError("Enter all 20 digits of your access code")
 
 
+class SignOutForm(PortalForm):
+    """Sign out of the case: only the form's token, so no other site can end a session."""
+
+    field_prefix = "sign-out"
+
+
 class ReplyForm(PortalForm):
     """Write to the guardian."""
 

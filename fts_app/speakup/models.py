@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Date, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fts_app.db import Base, StrEnumType
@@ -48,3 +48,18 @@ class FollowUpThrottle(Base):
     #: nothing more is taken before this time; the further it falls behind now, the fuller the
     #: budget, and it never lies more than one interval ahead
     next_allowed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EndedPortalSession(Base):
+    """A portal session the person signed out of: its cookie is refused from then on.
+
+    Only a hash of the session's random token and a day are kept: no case, no time of day, so the
+    table says nothing of who signed out of what, or when within the day (README, "Who sees what").
+    """
+
+    __tablename__ = "ended_portal_sessions"
+
+    #: SHA-256 of the token kept in the portal cookie
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: the row is needed only while the cookie could still be used; it goes after this day
+    keep_until: Mapped[date] = mapped_column(Date, index=True)

@@ -25,7 +25,13 @@ from fts_app.speakup.forms import (
     FollowUpSignInForm,
     PortalForm,
     ReplyForm,
+    SignOutForm,
     SpeakUpAgainForm,
+)
+from fts_app.speakup.portal_sessions import (
+    end_portal_session,
+    new_portal_token,
+    portal_session_ended,
 )
 from fts_app.speakup.services import (
     AccessCodeReplaced,
@@ -51,6 +57,8 @@ bp = Blueprint("speakup", "fts_app.speakup")
 CASE_KEY = "speakup_case_id"
 CODE_KEY = "speakup_code_fingerprint"
 CASE_UNTIL_KEY = "speakup_case_until"
+#: a random token naming this portal session, so signing out can end it on the server too
+SESSION_TOKEN_KEY = "speakup_session_token"  # noqa: S105 (a session key's name, not a secret)
 SENT_FORMS_KEY = "speakup_sent_forms"
 SIGNED_IN_FOR = timedelta(minutes=15)
 #: how many sent forms to remember, to catch a refresh or a second press of the button
@@ -146,6 +154,7 @@ def follow_up() -> ResponseReturnValue:
     session[CASE_KEY] = portal_pass.case_id
     session[CODE_KEY] = portal_pass.code_fingerprint
     session[CASE_UNTIL_KEY] = (utcnow() + SIGNED_IN_FOR).timestamp()
+    session[SESSION_TOKEN_KEY] = new_portal_token()
     if sign_in.pending_reply.data:
         add_reply(portal_pass, sign_in.pending_reply.data)
         flash("Your message has been sent to the guardian.", "success")
@@ -160,16 +169,20 @@ def _seconds_until(moment: datetime) -> str:
 def _signed_in_pass() -> PortalPass | None:
     until = session.get(CASE_UNTIL_KEY)
     case_id, code_fingerprint = session.get(CASE_KEY), session.get(CODE_KEY)
+    token = session.get(SESSION_TOKEN_KEY)
     if until is None or until <= utcnow().timestamp() or not (case_id and code_fingerprint):
+        _forget_case()
+        return None
+    if not isinstance(token, str) or portal_session_ended(token):
+        # signed out elsewhere with this very cookie: a copy of it opens nothing
         _forget_case()
         return None
     return PortalPass(case_id, code_fingerprint)
 
 
 def _forget_case() -> None:
-    session.pop(CASE_KEY, None)
-    session.pop(CODE_KEY, None)
-    session.pop(CASE_UNTIL_KEY, None)
+    for key in (CASE_KEY, CODE_KEY, CASE_UNTIL_KEY, SESSION_TOKEN_KEY):
+        session.pop(key, None)
 
 
 def _closed_here(problem: CaseNotAvailable) -> ResponseReturnValue:
@@ -186,6 +199,7 @@ def _case_page(portal_pass: PortalPass, status: int = 200, **forms: Any) -> Resp
     forms.setdefault("reply_form", ReplyForm(formdata=None))
     forms.setdefault("speak_up_again_form", SpeakUpAgainForm(formdata=None))
     forms.setdefault("check_in_form", CheckInForm(formdata=None))
+    forms.setdefault("sign_out_form", SignOutForm(formdata=None))
     return render_template("speakup/case.html", case=view, **forms), status
 
 
@@ -269,7 +283,15 @@ def _answer_question(
 @public
 @csrf.exempt
 def sign_out() -> ResponseReturnValue:
-    """Close the person's case on this device; no token needed, leaving must always work."""
+    """Close the person's case on this device, and on the server when the form's token is good.
+
+    Leaving must always work, so a stale page still forgets the case in this browser; only a post
+    carrying the page's form token ends the session on the server, so another site cannot make
+    the portal write anything.
+    """
+    token = session.get(SESSION_TOKEN_KEY)
+    if isinstance(token, str) and SignOutForm().validate():
+        end_portal_session(token)
     _forget_case()
     flash("You have left your case. To see it again, enter your reference and access code.")
     return redirect(url_for(".follow_up"))

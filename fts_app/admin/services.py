@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from fts_app.auth.models import User
 from fts_app.auth.services import create_user
 from fts_app.auth.sessions import end_sessions_of
 from fts_app.auth.set_up import reset_sign_in
+from fts_app.registry import Registry
 
 #: the whole numbers an administrator may choose for each setting, lowest and highest
 SETTING_RANGES: dict[str, tuple[int, int]] = {
@@ -116,6 +117,13 @@ def create_account(actor_id: int, *, role: Role, email: str, display_name: str) 
     return NewAccount(user=user, awaiting_approval=role.works_cases)
 
 
+#: what must be true before an account stops working: each check names the problem, or None.
+#: Features above admin register theirs (cases: the last guardian of a restricted case).
+DEACTIVATION_CHECKS: Registry[Callable[[Session, User], str | None]] = Registry(
+    "check before an account is deactivated"
+)
+
+
 def set_account_active(actor_id: int, user_id: int, *, active: bool) -> None:
     """Deactivate an account (ending its sessions) or reactivate it."""
     with db.write_transaction() as session:
@@ -124,6 +132,10 @@ def set_account_active(actor_id: int, user_id: int, *, active: bool) -> None:
             raise AdminError("You cannot deactivate your own account")
         if user.is_active == active:
             return
+        if not active:
+            for check in DEACTIVATION_CHECKS.entries():
+                if (problem := check(session, user)) is not None:
+                    raise AdminError(problem)
         user.is_active = active
         ended = 0 if active else end_sessions_of(session, user.id, SessionEnd.ACCOUNT_DEACTIVATED)
         action = "admin.account_reactivated" if active else "admin.account_deactivated"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from fts_app import db
+from fts_app.admin.services import DEACTIVATION_CHECKS
 from fts_app.audit.services import record
 from fts_app.auth.models import User
 from fts_app.cases.access import (
     Viewer,
     find_visible_case,
+    is_assigned_to,
     is_in_queue,
     is_lead_guardian,
     is_named_on,
@@ -18,6 +23,11 @@ from fts_app.cases.access import (
 from fts_app.cases.enums import AccessKind, EventKind, Restriction
 from fts_app.cases.models import Case, CaseAccess, CaseEvent
 from fts_app.cases.writes import CaseActionRefused, add_event
+
+RESTRICT_WHO = (
+    "Only the lead guardian or a guardian assigned to this case can restrict it or lift the "
+    "restriction."
+)
 
 
 def take_case(reference: str, actor: Viewer) -> None:
@@ -95,6 +105,9 @@ def set_restricted(reference: str, actor: Viewer, restricted: bool) -> None:
             raise CaseActionRefused(
                 "This case is already restricted." if restricted else "This case is not restricted."
             )
+        if not (is_lead_guardian(actor) or is_assigned_to(case, actor)):
+            # otherwise any guardian could hide a queued case from everyone, the lead included
+            raise CaseActionRefused(RESTRICT_WHO)
         if restricted and not is_named_on(case, actor):
             # whoever restricts a case must keep it, or it would vanish from their own list
             _grant(case, actor.id, AccessKind.SHARED)
@@ -123,3 +136,69 @@ def _case_worker(session: Session, user_id: int) -> User:
     if user is None or not user.is_active or not user.role.works_cases:
         raise CaseActionRefused("Choose a guardian who can work on cases.")
     return user
+
+
+@dataclass(frozen=True)
+class RestrictedHolding:
+    """A restricted case as the lead guardian may know of it: its reference and who holds it."""
+
+    reference: str
+    holders: tuple[str, ...]
+
+
+def restricted_holdings(session: Session) -> list[RestrictedHolding]:
+    """List every restricted case's reference and the active guardians named on it, nothing else.
+
+    The lead guardian cannot open a restricted case they are not named on, but must be able to
+    see that it exists and who holds it, so no case can be buried (README, "Who sees what").
+    """
+    rows = session.execute(
+        select(Case.reference, User.display_name)
+        .join(CaseAccess, CaseAccess.case_id == Case.id)
+        .join(User, User.id == CaseAccess.user_id)
+        .where(Case.restricted.is_(True), Case.purged_at.is_(None), User.is_active.is_(True))
+        .order_by(Case.reference, User.display_name)
+    )
+    holders: dict[str, list[str]] = {}
+    for reference, name in rows:
+        holders.setdefault(reference, []).append(name)
+    return [RestrictedHolding(reference, tuple(names)) for reference, names in holders.items()]
+
+
+def _sole_guardian_of_restricted_cases(session: Session, user: User) -> str | None:
+    """Refuse to deactivate the last active guardian named on a restricted case."""
+    other = aliased(CaseAccess)
+    other_user = aliased(User)
+    someone_else = (
+        select(other.case_id)
+        .join(other_user, other_user.id == other.user_id)
+        .where(
+            other.case_id == CaseAccess.case_id,
+            other.user_id != user.id,
+            other_user.is_active.is_(True),
+        )
+        .exists()
+    )
+    stranded = session.scalar(
+        select(func.count())
+        .select_from(CaseAccess)
+        .join(Case, Case.id == CaseAccess.case_id)
+        .where(
+            CaseAccess.user_id == user.id,
+            Case.restricted.is_(True),
+            Case.purged_at.is_(None),
+            ~someone_else,
+        )
+    )
+    if not stranded:
+        return None
+    cases = "case" if stranded == 1 else "cases"
+    return (
+        f"This person is the only active guardian on {stranded} restricted {cases}. "
+        "Ask the lead guardian to assign someone else first."
+    )
+
+
+DEACTIVATION_CHECKS.register(
+    "sole guardian of restricted cases", _sole_guardian_of_restricted_cases
+)

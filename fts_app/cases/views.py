@@ -23,6 +23,7 @@ from fts_app.cases.access import (
     is_lead_guardian,
     is_unassigned,
 )
+from fts_app.cases.assignment import restricted_holdings
 from fts_app.cases.dashboard import list_cases, summarise
 from fts_app.cases.deadlines import (
     ClockState,
@@ -90,6 +91,7 @@ def case_list() -> ResponseReturnValue:
             if is_lead_guardian(current_user)
             else []
         ),
+        restricted=restricted_holdings(session) if is_lead_guardian(current_user) else [],
     )
 
 

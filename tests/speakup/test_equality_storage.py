@@ -174,3 +174,19 @@ def test_the_flush_command_adds_only_a_whole_batch(
     else:
         assert f"{waiting} equality form(s) pending" in result.output
     assert quarter_tally(db.session(), quarter_now()).answers["sex"] == {"male": waiting}
+
+
+def test_a_second_batch_adds_to_the_counts_and_rewrites_every_one_of_the_quarter(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["EQUALITY_FLUSH_AT"] = 3
+    for sex in ["female", "male", "female", "female", "female", "male"]:
+        speak_up(client, sex=sex)
+    db.session().commit()
+    assert db.session().scalar(select(PendingEquality.id)) is None, "both batches were flushed"
+    tally = quarter_tally(db.session(), quarter_now())
+    assert tally.responses == 6
+    assert tally.answers["sex"] == {"female": 4, "male": 2}
+    if not db.is_sqlite():
+        # the second flush rewrote the counts it left unchanged too
+        assert len(xmins("equality_counts")) == 1

@@ -35,9 +35,7 @@ from fts_app.cases.enums import (
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.cases.services import NewConcern, open_case
 from fts_app.speakup import throttle
-from fts_app.speakup.enums import (
-    DetrimentAnswer,
-)
+from fts_app.speakup.enums import DetrimentAnswer
 from fts_app.speakup.equality import EqualityAnswers, flush_after_submission, hold_answers
 from fts_app.timeutil import today_in_london, utcnow
 

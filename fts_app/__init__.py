@@ -92,7 +92,8 @@ def _load_features() -> None:
     # entry a feature registers with the kernel (fts_app/registry.py) before start-up reads them.
     import fts_app.auth.sealed_secrets
     import fts_app.backup.cli
-    import fts_app.models  # noqa: F401
+    import fts_app.models
+    import fts_app.speakup.equality  # noqa: F401
 
 
 def _connect_database(app: Flask) -> None:
@@ -161,6 +162,7 @@ def _register_commands(app: Flask) -> None:
     from fts_app.crypto.cli import keys_cli
     from fts_app.demo.cli import demo_cli
     from fts_app.reports.cli import reports_cli
+    from fts_app.speakup.cli import equality_cli
 
     for group in (
         db_cli,
@@ -171,5 +173,6 @@ def _register_commands(app: Flask) -> None:
         cases_cli,
         backup_cli,
         reports_cli,
+        equality_cli,
     ):
         app.cli.add_command(group)

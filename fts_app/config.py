@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_ABSOLUTE_HOURS": 12,
     #: how long a set-up link for a new or reset staff account works
     "SET_UP_LINK_HOURS": 72,
+    #: how many sealed equality entries wait before a flush adds them to the counts together
+    "EQUALITY_FLUSH_AT": 5,
     "PREFERRED_URL_SCHEME": "http",
     #: the app's absolute public address, for links printed or mailed to people
     "BASE_URL": None,
@@ -67,6 +69,7 @@ ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
     "SET_UP_LINK_HOURS": int,
+    "EQUALITY_FLUSH_AT": int,
     "PREFERRED_URL_SCHEME": str,
     "BASE_URL": str,
     "SUBMISSION_BURST": int,
@@ -89,6 +92,7 @@ def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None) -> d
     settings.update(_environment_settings())
     settings.update(overrides or {})
     _check_positive_whole_numbers(settings)
+    _check_equality_flush_at(settings["EQUALITY_FLUSH_AT"])
     return settings
 
 
@@ -97,6 +101,20 @@ def _check_positive_whole_numbers(settings: Mapping[str, Any]) -> None:
         value = settings[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigurationError(f"FTS_{name} must be a whole number of at least 1: {value!r}")
+
+
+#: the smallest batch a flush may add to the equality counts (see fts_app/speakup/equality.py)
+MIN_EQUALITY_FLUSH_AT = 3
+
+
+def _check_equality_flush_at(value: Any) -> None:
+    # A batch of one or two would let two copies of the database, before and after a flush,
+    # show one person's answers, or a pair's.
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_EQUALITY_FLUSH_AT:
+        raise ConfigurationError(
+            f"FTS_EQUALITY_FLUSH_AT must be a whole number of at least {MIN_EQUALITY_FLUSH_AT}: "
+            f"{value!r}"
+        )
 
 
 def _instance_file_settings(instance_path: Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from fts_app.cases.models import (
 from fts_app.crypto.models import CaseKey
 from fts_app.db import Base
 from fts_app.reports.models import BoardReportNarrative, ReleasedReport
-from fts_app.speakup.models import EqualityResponse, FollowUpThrottle
+from fts_app.speakup.models import EqualityCount, FollowUpThrottle, PendingEquality
 
 __all__ = [
     "AuditEvent",
@@ -28,10 +28,11 @@ __all__ = [
     "CaseKey",
     "CaseMessage",
     "Directorate",
-    "EqualityResponse",
+    "EqualityCount",
     "FollowUpThrottle",
     "OneTimeToken",
     "OrganisationSettings",
+    "PendingEquality",
     "ReferenceCounter",
     "ReleasedReport",
     "User",

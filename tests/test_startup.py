@@ -8,16 +8,18 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from fts_app import create_app
+from fts_app import create_app, db
 from fts_app.auth.enums import Role
 from fts_app.config import ConfigurationError
 from fts_app.crypto.keyring import generate_master_key
+from fts_app.speakup.equality import EqualityAnswers, hold_answers
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -114,6 +116,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app: Flask) -> None:
         ({"DATABASE_URL": "not a url"}, "is not a database URL"),
         ({"SUBMISSION_BURST": 0}, "FTS_SUBMISSION_BURST must be a whole number of at least 1"),
         ({"SUBMISSION_INTERVAL_SECONDS": "60"}, "FTS_SUBMISSION_INTERVAL_SECONDS must be a whole"),
+        ({"EQUALITY_FLUSH_AT": 2}, "EQUALITY_FLUSH_AT must be a whole number of at least 3"),
+        ({"EQUALITY_FLUSH_AT": "5"}, "EQUALITY_FLUSH_AT must be a whole number of at least 3"),
     ],
 )
 def test_bad_configuration_stops_start_up_with_one_line(
@@ -124,6 +128,11 @@ def test_bad_configuration_stops_start_up_with_one_line(
     assert "\n" not in str(raised.value)
 
 
+def hold_one_equality_form(make_case, make_user) -> None:  # type: ignore[no-untyped-def]
+    with db.write_transaction() as session:
+        hold_answers(session, EqualityAnswers(), date(2026, 8, 12))
+
+
 EXISTING_ENCRYPTED_DATA = [
     pytest.param(lambda make_case, make_user: make_case(), "1 case", id="a case"),
     pytest.param(
@@ -131,6 +140,7 @@ EXISTING_ENCRYPTED_DATA = [
         "1 two-factor secret",
         id="a staff account's two-factor secret",
     ),
+    pytest.param(hold_one_equality_form, "1 pending equality form", id="a pending equality form"),
 ]
 
 

@@ -147,7 +147,11 @@ def _write_tables(
     for table in Base.metadata.sorted_tables:
         archive.write(_line({"table": table.name, "columns": [c.name for c in table.columns]}))
         count = 0
-        result = connection.execution_options(yield_per=READ_BATCH).execute(select(table))
+        # by primary key, not storage order: on PostgreSQL the heap follows the order rows were
+        # written in, which would line up rows of one submission across tables (README
+        # "Who sees what")
+        ordered = select(table).order_by(*table.primary_key.columns)
+        result = connection.execution_options(yield_per=READ_BATCH).execute(ordered)
         for row in result:
             archive.write(_line([_encode(value) for value in row]))
             count += 1

@@ -29,11 +29,12 @@ def generate_command() -> None:
 )
 @with_appcontext
 def rotate_command(batch_size: int) -> None:
-    """Re-wrap every case's data key and two-factor seed with the first configured master key."""
+    """Re-wrap every case's data key and re-seal every master-sealed secret with the first key."""
     started = time.monotonic()
     report = rotate_master_key(batch_size=batch_size)
     click.echo(
-        f"Re-wrapped {report.case_keys} case keys and {report.totp_secrets} two-factor secrets "
+        f"Re-wrapped {report.case_keys} case keys and {report.totp_secrets} sealed secrets "
+        "(two-factor seeds, pending equality forms) "
         f"in {time.monotonic() - started:.1f} s; {report.remaining} remain under old keys."
     )
     if report.remaining == 0:

@@ -9,12 +9,15 @@ import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_ID_BYTES = 8
 NONCE_BYTES = 12
 WRAPPED_KEY_VERSION = b"\x01"
 CONTENT_VERSION = b"\x02"
+PURPOSE_VERSION = b"\x03"
 
 
 class DecryptionError(Exception):
@@ -109,6 +112,33 @@ class Keyring:
     def wrapped_by(wrapped: bytes) -> bytes:
         """Return the identifier of the master key that wrapped a data key."""
         return _split(wrapped, WRAPPED_KEY_VERSION)[0]
+
+    def seal_for(self, purpose: str, plaintext: bytes, owner: str) -> bytes:
+        """Encrypt under a key derived from the current master key for one purpose only."""
+        derived = _purpose_key(self._keys[self.current_key_id], purpose)
+        nonce = os.urandom(NONCE_BYTES)
+        body = AESGCM(derived).encrypt(nonce, plaintext, PURPOSE_VERSION + owner.encode())
+        # the header names the master key, so start-up and rotation know which one it needs
+        return PURPOSE_VERSION + self.current_key_id + nonce + body
+
+    def open_for(self, purpose: str, sealed: bytes, owner: str) -> bytes:
+        """Decrypt what `seal_for` sealed for this purpose, with whichever master key made it."""
+        key_id, nonce, body = _split(sealed, PURPOSE_VERSION)
+        master = self._keys.get(key_id)
+        if master is None:
+            raise DecryptionError(f"master key {key_id.hex()} is not configured")
+        return _open(_purpose_key(master, purpose), PURPOSE_VERSION, nonce, body, owner.encode())
+
+    @staticmethod
+    def sealed_for_by(sealed: bytes) -> bytes:
+        """Return the identifier of the master key a `seal_for` ciphertext was derived from."""
+        return _split(sealed, PURPOSE_VERSION)[0]
+
+
+def _purpose_key(master: bytes, purpose: str) -> bytes:
+    """Derive a key for one purpose, so a ciphertext of one kind never opens as another."""
+    info = b"fts-purpose|" + purpose.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
 
 def associated_data(owner_id: str, place: str) -> bytes:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from fts_app.cases.enums import ConfidentialityLevel, WorkerGroup
 from fts_app.cases.models import Case
@@ -37,7 +37,6 @@ from fts_app.speakup.enums import (
     Sex,
     SexualOrientation,
 )
-from fts_app.speakup.models import EqualityResponse
 
 NOT_RECORDED = "Not recorded"
 NOT_ANSWERED = "Not answered"
@@ -220,22 +219,24 @@ def present_in_order(values: Iterable[str], choices: type[Choice]) -> list[tuple
     return known + [(value, value) for value in unknown]
 
 
-EQUALITY_QUESTIONS: tuple[tuple[str, InstrumentedAttribute[str | None], type[Choice]], ...] = (
-    ("Age band", EqualityResponse.age_band, AgeBand),
-    ("Disability", EqualityResponse.disability, Disability),
-    ("Ethnic group", EqualityResponse.ethnicity, Ethnicity),
-    ("Religion or belief", EqualityResponse.religion, Religion),
-    ("Sex", EqualityResponse.sex, Sex),
-    ("Sexual orientation", EqualityResponse.sexual_orientation, SexualOrientation),
+#: (heading, the question's name in fts_app/speakup/equality.py, its vocabulary)
+EQUALITY_QUESTIONS: tuple[tuple[str, str, type[Choice]], ...] = (
+    ("Age band", "age_band", AgeBand),
+    ("Disability", "disability", Disability),
+    ("Ethnic group", "ethnicity", Ethnicity),
+    ("Religion or belief", "religion", Religion),
+    ("Sex", "sex", Sex),
+    ("Sexual orientation", "sexual_orientation", SexualOrientation),
 )
 
 
 def equality(session: Session, quarter: Quarter, threshold: int) -> EqualitySection:
     """Publish each equality question's answers only if no cell needs suppressing."""
-    responses = queries.equality_response_count(session, quarter)
+    tally = queries.equality_tally(session, quarter)
+    responses = tally.responses
     tables, withheld = [], []
-    for question, column, answers in EQUALITY_QUESTIONS:
-        counts = queries.equality_counts(session, column, quarter)
+    for question, name, answers in EQUALITY_QUESTIONS:
+        counts = tally.answers[name]
         table = breakdown(question, "Answer", _answers(counts, answers), responses, threshold)
         if not responses:
             continue

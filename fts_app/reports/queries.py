@@ -22,7 +22,7 @@ from fts_app.cases.access import Viewer, visibility
 from fts_app.cases.enums import ConfidentialityLevel, WorkerGroup
 from fts_app.cases.models import Case, CaseElement
 from fts_app.quarters import Quarter
-from fts_app.speakup.models import EqualityResponse
+from fts_app.speakup.equality import QuarterTally, quarter_tally
 
 DateColumn = InstrumentedAttribute[date | None] | InstrumentedAttribute[date]
 TextColumn = InstrumentedAttribute[str] | InstrumentedAttribute[str | None]
@@ -226,23 +226,9 @@ def deadline_outcome(
     return DeadlineOutcome(due=row[0], met=row[1])
 
 
-def equality_response_count(session: Session, quarter: Quarter) -> int:
-    """Count the equality monitoring forms that arrived in a quarter."""
-    return (
-        session.scalar(select(func.count()).where(EqualityResponse.quarter == quarter.label)) or 0
-    )
-
-
-def equality_counts(
-    session: Session, column: InstrumentedAttribute[str | None], quarter: Quarter
-) -> dict[str | None, int]:
-    """Count a quarter's equality answers to one question (None: not answered)."""
-    rows = session.execute(
-        select(column, func.count())
-        .where(EqualityResponse.quarter == quarter.label)
-        .group_by(column)
-    )
-    return {answer: count for answer, count in rows}
+def equality_tally(session: Session, quarter: Quarter) -> QuarterTally:
+    """Return a quarter's exact equality figures: the stored counts plus entries still pending."""
+    return quarter_tally(session, quarter.label)
 
 
 def incomplete_cases(

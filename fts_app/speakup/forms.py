@@ -40,7 +40,8 @@ from fts_app.speakup.enums import (
     Sex,
     SexualOrientation,
 )
-from fts_app.speakup.services import EqualityAnswers, is_reference
+from fts_app.speakup.equality import EqualityAnswers
+from fts_app.speakup.services import is_reference
 from fts_app.template_filters import long_date, month_year
 from fts_app.timeutil import today_in_london
 

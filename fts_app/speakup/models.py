@@ -4,34 +4,46 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String
+from sqlalchemy import Date, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fts_app.db import Base, StrEnumType
-from fts_app.speakup.enums import AgeBand, Disability, Ethnicity, Religion, Sex, SexualOrientation
+from fts_app.db import Base
 
 
-class EqualityResponse(Base):
-    """Voluntary equality answers with no link to the case they came with.
+class PendingEquality(Base):
+    """One submission's equality answers, sealed, waiting to be added to the counts.
 
-    Unlinked coded answers can be counted in SQL without decrypting anything, and no one,
-    guardians included, can join them back to a person's concern.
+    The submission's own transaction writes only this row, so the row holds nothing readable
+    without the master key: not the answers, not the quarter, not even whether any question
+    was answered (every portal submission writes one, padded to one length). A later,
+    separate transaction adds a batch of them to `EqualityCount` and deletes them (see
+    fts_app/speakup/equality.py and README "Who sees what").
     """
 
-    __tablename__ = "equality_responses"
+    __tablename__ = "equality_pending"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: the financial quarter it arrived in, e.g. 2026-27-Q2: the only time detail kept, so the
-    #: row cannot be matched to a case by when it was written
-    quarter: Mapped[str] = mapped_column(String(10), index=True)
-    ethnicity: Mapped[Ethnicity | None] = mapped_column(StrEnumType(Ethnicity, 40))
-    disability: Mapped[Disability | None] = mapped_column(StrEnumType(Disability, 40))
-    sex: Mapped[Sex | None] = mapped_column(StrEnumType(Sex, 40))
-    sexual_orientation: Mapped[SexualOrientation | None] = mapped_column(
-        StrEnumType(SexualOrientation, 40)
-    )
-    religion: Mapped[Religion | None] = mapped_column(StrEnumType(Religion, 40))
-    age_band: Mapped[AgeBand | None] = mapped_column(StrEnumType(AgeBand, 40))
+    #: random, so neither the id nor the table's key order follows the order of submissions
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: the quarter and answers, sealed under a key derived from the master key for this use
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EqualityCount(Base):
+    """How many forms of a quarter gave one answer to one question: the only figures kept.
+
+    Written only by a flush, which adds a batch of pending entries at once and rewrites every
+    count of the quarters it touches, so no row's transaction, time or position points to a case.
+    """
+
+    __tablename__ = "equality_counts"
+
+    #: the financial quarter, e.g. 2026-27-Q2
+    quarter: Mapped[str] = mapped_column(String(10), primary_key=True)
+    #: an EqualityAnswers field name, or "responses" for the number of forms
+    question: Mapped[str] = mapped_column(String(40), primary_key=True)
+    #: the answer's value; "" for the question left blank (and for the "responses" row)
+    answer: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FollowUpThrottle(Base):

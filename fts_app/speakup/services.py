@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -35,24 +34,13 @@ from fts_app.cases.enums import (
 )
 from fts_app.cases.intake import NewConcern, open_case
 from fts_app.cases.models import Case, CaseEvent, CaseMessage
-from fts_app.quarters import financial_quarter
 from fts_app.speakup import throttle
-from fts_app.speakup.enums import (
-    AgeBand,
-    DetrimentAnswer,
-    Disability,
-    Ethnicity,
-    Religion,
-    Sex,
-    SexualOrientation,
-)
-from fts_app.speakup.models import EqualityResponse
+from fts_app.speakup.enums import DetrimentAnswer
+from fts_app.speakup.equality import EqualityAnswers, flush_after_submission, hold_answers
 from fts_app.timeutil import today_in_london, utcnow
 
 #: references count on past 9999 (and 999999) with more digits, so any number of 4 or more
 REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,}\Z")
-#: equality rows get random ids so their order says nothing about which case came when
-EQUALITY_ID_RANGE = 2**31 - 1
 #: hex digits of the code fingerprint a portal session keeps (64 bits)
 CODE_FINGERPRINT_LENGTH = 16
 
@@ -115,23 +103,6 @@ def acknowledge_working_days() -> int:
 
 
 @dataclass(frozen=True)
-class EqualityAnswers:
-    """The voluntary equality answers; any of them may be left blank."""
-
-    ethnicity: Ethnicity | None = None
-    disability: Disability | None = None
-    sex: Sex | None = None
-    sexual_orientation: SexualOrientation | None = None
-    religion: Religion | None = None
-    age_band: AgeBand | None = None
-
-    @property
-    def given(self) -> bool:
-        """Tell whether at least one question was answered."""
-        return any(vars(self).values())
-
-
-@dataclass(frozen=True)
 class Receipt:
     """What the person is shown once after sending a concern."""
 
@@ -159,28 +130,12 @@ def submit_concern(concern: NewConcern, equality: EqualityAnswers) -> Receipt:
         case.unread_for_guardian = True
         case.access_code_hash = code_hash
         record(session, "portal.submitted", case_id=case.id)
-        if equality.given:
-            _store_equality_answers(session, equality, concern.received_on)
-    return Receipt(case.reference, code, case.acknowledge_due_on)
-
-
-def _store_equality_answers(session: Session, answers: EqualityAnswers, received_on: date) -> None:
-    # No case id, no time but the quarter, and an id that does not follow insertion order.
-    row_id = _unused_equality_id(session)
-    session.add(
-        EqualityResponse(
-            id=row_id,
-            quarter=financial_quarter(received_on).label,
-            **{name: answer.value if answer else None for name, answer in vars(answers).items()},
-        )
-    )
-
-
-def _unused_equality_id(session: Session) -> int:
-    while True:
-        candidate = secrets.randbelow(EQUALITY_ID_RANGE) + 1
-        if session.get(EqualityResponse, candidate) is None:
-            return candidate
+        # every submission seals one entry, answered or not, so its presence says nothing
+        hold_answers(session, equality, concern.received_on)
+    receipt = Receipt(case.reference, code, case.acknowledge_due_on)
+    # never in the submission's transaction: its rows must not share one with the case
+    flush_after_submission()
+    return receipt
 
 
 @cache

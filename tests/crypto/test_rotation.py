@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from fts_app.config import ConfigurationError, parse_master_keys
 from fts_app.crypto.keyring import generate_master_key, key_id_of
 from fts_app.crypto.models import CaseKey
 from fts_app.crypto.rotation import rotate_master_key
+from fts_app.speakup.enums import Sex
+from fts_app.speakup.equality import EqualityAnswers, hold_answers, quarter_tally
 
 
 @pytest.fixture
@@ -71,6 +74,18 @@ def test_after_rotation_the_old_key_can_be_removed_and_every_case_still_opens(
         assert narratives() == written
         assert wrapping_key_ids() == {key_id_of_encoded(new_key)}
         assert totp_secret(db.session().get(User, guardian.id)) == seed
+
+
+def test_rotation_reseals_pending_equality_answers_so_the_old_key_can_go(
+    app: Flask, app_config: dict[str, Any], master_key: str, new_key: str
+) -> None:
+    with db.write_transaction() as session:
+        hold_answers(session, EqualityAnswers(sex=Sex.FEMALE), date(2026, 8, 12))
+    with running_with_keys(app_config, new_key, master_key):
+        report = rotate_master_key()
+    assert (report.totp_secrets, report.remaining) == (1, 0)
+    with running_with_keys(app_config, new_key):
+        assert quarter_tally(db.session(), "2026-27-Q2").answers["sex"] == {"female": 1}
 
 
 def test_rotation_leaves_case_content_untouched(
@@ -144,5 +159,5 @@ def test_keys_rotate_command_reports_the_counts(
     with running_with_keys(app_config, new_key, master_key) as rotating:
         result = rotating.test_cli_runner().invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
-    assert "Re-wrapped 2 case keys and 0 two-factor secrets" in result.output
+    assert "Re-wrapped 2 case keys and 0 sealed secrets" in result.output
     assert "0 remain under old keys" in result.output

@@ -22,7 +22,8 @@ from fts_app.reports.board import BoardReport, build_board_report
 from fts_app.reports.deadlines import StepTiming
 from fts_app.reports.figures import Figure, FigureRow
 from fts_app.reports.narrative import Narrative
-from fts_app.speakup.models import EqualityResponse
+from fts_app.speakup.enums import AgeBand, Sex
+from fts_app.speakup.equality import EqualityAnswers, flush, hold_answers
 
 QUARTER = Quarter(2026, 2)
 TODAY = date(2026, 11, 26)
@@ -107,12 +108,20 @@ def report(app: Flask, make_case: Callable[..., Case], directorates: dict[str, i
     # the previous quarter had three cases; the same quarter last year had none
     for received in (date(2026, 4, 2), date(2026, 5, 5), date(2026, 6, 9)):
         make_case(received_on=received, acknowledged_on=received)
+    # sealed in the pending pool, as the portal leaves them until a flush counts a batch
     with db.write_transaction() as session:
-        answers = [{"sex": "female", "age_band": "21-30"}] * 5 + [
-            {"sex": "male", "age_band": "21-30"}
+        young = AgeBand.FROM_21_TO_30
+        answers = [EqualityAnswers(sex=Sex.FEMALE, age_band=young)] * 5 + [
+            EqualityAnswers(sex=Sex.MALE, age_band=young)
         ]
-        session.add_all(EqualityResponse(quarter=QUARTER.label, **answer) for answer in answers)
-        session.add(EqualityResponse(quarter="2026-27-Q1", sex="male"))
+        for answer in answers:
+            hold_answers(session, answer, date(2026, 8, 12))
+        hold_answers(session, EqualityAnswers(sex=Sex.MALE), date(2026, 5, 6))
+        hold_answers(session, EqualityAnswers(), date(2026, 8, 12))
+    return build_report()
+
+
+def build_report() -> BoardReport:
     return build_board_report(
         db.session(), QUARTER, today=TODAY, narrative=Narrative("Themes.", "Learning.")
     )
@@ -285,6 +294,14 @@ def test_equality_questions_are_shown_only_where_every_cell_survives(report: Boa
         ("Religion or belief", [("Not answered", "6")]),
         ("Sexual orientation", [("Not answered", "6")]),
     ]
+
+
+def test_equality_figures_stay_the_same_once_the_pending_entries_are_counted(
+    report: BoardReport,
+) -> None:
+    with db.write_transaction() as session:
+        assert flush(session, at_least=8) == 8
+    assert build_report().equality == report.equality
 
 
 def test_charts_whose_months_and_quarters_are_small_become_sentences(report: BoardReport) -> None:

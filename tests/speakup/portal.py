@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from fts_app import db
 from fts_app.audit.models import AuditEvent
 from fts_app.cases.models import Case
-from fts_app.speakup.models import EqualityResponse
+from fts_app.speakup.models import EqualityCount, PendingEquality
 from tests.conftest import csrf_token_from
 
 NEW_CONCERN = "/speak-up/new"
@@ -94,11 +94,11 @@ def count(model: type) -> int:
 
 
 def stored_rows() -> dict[str, int]:
-    """Count what a submission writes: cases, equality answers and audit entries."""
+    """Count what a submission writes: cases, equality entries (pending or counted), audit."""
     db.session().expire_all()
     return {
         "cases": count(Case),
-        "equality": count(EqualityResponse),
+        "equality": count(PendingEquality) + count(EqualityCount),
         "audit": count(AuditEvent),
     }
 

@@ -17,8 +17,6 @@ from fts_app.audit.models import AuditEvent
 from fts_app.auth.passwords import secret_matches
 from fts_app.cases.access_codes import normalise_access_code
 from fts_app.cases.models import CaseEvent
-from fts_app.speakup.enums import AgeBand, Disability, Ethnicity, Religion, Sex, SexualOrientation
-from fts_app.speakup.models import EqualityResponse
 from fts_app.timeutil import today_in_london
 from tests.conftest import csrf_token_from
 from tests.speakup.portal import (
@@ -161,57 +159,6 @@ def test_every_answer_is_kept_for_the_guardian(client: FlaskClient) -> None:
 def test_a_month_and_year_without_a_day_is_kept_as_the_month(client: FlaskClient) -> None:
     speak_up(client, when_month="2", when_year="2025")
     assert only_case().when_happened == "February 2025"
-
-
-def test_equality_answers_are_stored_apart_with_only_the_quarter(client: FlaskClient) -> None:
-    speak_up(
-        client,
-        ethnicity=Ethnicity.WHITE_ROMA.value,
-        disability=Disability.PREFER_NOT_TO_SAY.value,
-        sex=Sex.FEMALE.value,
-        sexual_orientation=SexualOrientation.BISEXUAL.value,
-        religion=Religion.SIKH.value,
-        age_band=AgeBand.FROM_31_TO_40.value,
-    )
-    row = db.session().scalar(select(EqualityResponse))
-    assert row is not None
-    assert (row.ethnicity, row.disability, row.sex) == ("white-roma", "prefer-not-to-say", "female")
-    assert (row.sexual_orientation, row.religion, row.age_band) == ("bisexual", "sikh", "31-40")
-    assert re.fullmatch(r"\d{4}-\d{2}-Q[1-4]", row.quarter)
-    assert set(EqualityResponse.__table__.columns.keys()) == {
-        "id",
-        "quarter",
-        "ethnicity",
-        "disability",
-        "sex",
-        "sexual_orientation",
-        "religion",
-        "age_band",
-    }
-
-
-def test_equality_rows_do_not_number_in_the_order_cases_arrive(client: FlaskClient) -> None:
-    for _ in range(4):
-        speak_up(client, sex="male")
-    ids = list(db.session().scalars(select(EqualityResponse.id)))
-    assert len(ids) == 4
-    assert sorted(ids) != [1, 2, 3, 4]
-
-
-def test_skipping_every_equality_question_stores_nothing(client: FlaskClient) -> None:
-    speak_up(client)
-    assert stored_rows()["equality"] == 0
-
-
-@pytest.mark.parametrize(
-    "question, choice", [("sex", "male"), ("disability", "no"), ("age_band", "66-plus")]
-)
-def test_one_equality_question_can_be_answered_alone(
-    client: FlaskClient, question: str, choice: str
-) -> None:
-    speak_up(client, **{question: choice, "ethnicity": ""})
-    row = db.session().scalar(select(EqualityResponse))
-    assert row is not None and getattr(row, question) == choice and row.ethnicity is None
 
 
 def test_sending_the_same_form_twice_opens_one_case(client: FlaskClient) -> None:

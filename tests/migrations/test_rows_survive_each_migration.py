@@ -150,6 +150,12 @@ def indexes_exist(*names: str) -> Callable[[sa.Connection], None]:
         ("0006", indexes_exist("ix_cases_report_received", "ix_cases_report_first_feedback_due")),
         ("0007", indexes_exist("ix_cases_list_by_status", "ix_case_access_user_case")),
         ("0013", lock_gone_and_no_failure_recorded),
+        (
+            "0014",
+            table_is_empty_and_usable(
+                "ended_portal_sessions", {"token_hash": "0" * 64, "keep_until": MOMENT.date()}
+            ),
+        ),
     ],
 )
 def test_the_rows_held_before_the_migration_are_kept(

@@ -150,6 +150,13 @@ def indexes_exist(*names: str) -> Callable[[sa.Connection], None]:
         ("0006", indexes_exist("ix_cases_report_received", "ix_cases_report_first_feedback_due")),
         ("0007", indexes_exist("ix_cases_list_by_status", "ix_case_access_user_case")),
         ("0013", lock_gone_and_no_failure_recorded),
+        (
+            "0016",
+            table_is_empty_and_usable(
+                "unknown_address_failures",
+                {"address_key": "0" * 64, "failed_sign_ins": 1, "last_failed_sign_in_at": MOMENT},
+            ),
+        ),
     ],
 )
 def test_the_rows_held_before_the_migration_are_kept(

@@ -114,3 +114,19 @@ class AccountApproval(Base):
 
     def __repr__(self) -> str:
         return f"AccountApproval(id={self.id}, user_id={self.user_id}, approved={self.approved})"
+
+
+class UnknownAddressFailures(Base):
+    """Failed sign-ins at an address that has no account, counted as an account's are.
+
+    An account is slowed after repeated failures (auth.services.wait_after); counting unknown
+    addresses the same way gives them the same "wait" answer, so it never tells whether an
+    address has an account. The address is kept only as a keyed hash.
+    """
+
+    __tablename__ = "unknown_address_failures"
+
+    #: HMAC-SHA256 of the normalised address under the app's secret key
+    address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_sign_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
 import pyotp
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from fts_app import db
@@ -16,7 +19,7 @@ from fts_app.audit.services import record
 from fts_app.auth import known_devices
 from fts_app.auth.approvals import awaiting_approval
 from fts_app.auth.enums import Role, SessionEnd, SignInStep
-from fts_app.auth.models import OneTimeToken, User, UserSession
+from fts_app.auth.models import OneTimeToken, UnknownAddressFailures, User, UserSession
 from fts_app.auth.passwords import hash_secret, needs_rehash, secret_matches
 from fts_app.auth.sessions import end_session, end_sessions_of, start_session, token_hash
 from fts_app.auth.two_factor import matching_step
@@ -31,6 +34,8 @@ SLOW_AFTER_FAILURES = 5
 FIRST_WAIT = timedelta(seconds=30)
 #: the longest wait, however many failures: short, so the owner is never kept out for long
 LONGEST_WAIT = timedelta(minutes=5)
+#: how long failures at an address with no account are remembered after the latest one
+UNKNOWN_ADDRESSES_KEPT = timedelta(days=30)
 FIRST_ADMIN = "first-admin"
 #: the first-administrator link once opened: its token lives only in the signed cookie
 FIRST_ADMIN_CLAIMED = "first-admin-claimed"
@@ -176,7 +181,7 @@ def sign_in_with_password(
     """
     with db.write_transaction() as session:
         user = session.scalar(select(User).where(User.email == normalise_email(email)))
-        refusal = _password_refusal(session, user, password, known_device)
+        refusal = _password_refusal(session, user, email, password, known_device)
         if refusal is None and user is not None:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_secret(password)
@@ -187,14 +192,11 @@ def sign_in_with_password(
 
 
 def _password_refusal(
-    session: Session, user: User | None, password: str, known_device: str | None
+    session: Session, user: User | None, email: str, password: str, known_device: str | None
 ) -> SignInRefused | None:
     """Return why the password is refused (raised once the failure is recorded), or None."""
     if user is None:
-        # the same slow work as a real check, so timing does not reveal unknown addresses
-        secret_matches(_decoy_hash(), password)
-        record(session, "auth.sign_in_failed", reason="unknown-account")
-        return SignInRefused(WRONG_DETAILS)
+        return _unknown_address_refusal(session, email, password)
     # a browser the owner finished a sign-in with is never made to wait (auth.known_devices)
     known = known_devices.is_known(user, known_device)
     wait = timedelta(0) if known else wait_left(user, utcnow())
@@ -209,6 +211,40 @@ def _password_refusal(
         record(session, "auth.sign_in_failed", user_id=user.id, reason="deactivated")
         return SignInRefused(DEACTIVATED)
     return None
+
+
+def _unknown_address_refusal(session: Session, email: str, password: str) -> SignInRefused:
+    """Refuse an address with no account exactly as an account's attempts would be refused.
+
+    The same slow check, and the same wait once failures mount up, so neither the time taken
+    nor the message tells whether the address has an account.
+    """
+    now = utcnow()
+    session.execute(
+        delete(UnknownAddressFailures).where(
+            UnknownAddressFailures.last_failed_sign_in_at < now - UNKNOWN_ADDRESSES_KEPT
+        )
+    )
+    key = _address_key(email)
+    counted = session.get(UnknownAddressFailures, key)
+    record(session, "auth.sign_in_failed", reason="unknown-account")
+    wait = wait_left(counted, now) if counted is not None else timedelta(0)
+    if wait:
+        return SignInSlowed(wait_message(wait))
+    secret_matches(_decoy_hash(), password)
+    if counted is None:
+        counted = UnknownAddressFailures(address_key=key, failed_sign_ins=0)
+        session.add(counted)
+    counted.failed_sign_ins += 1
+    counted.last_failed_sign_in_at = now
+    return SignInRefused(WRONG_DETAILS)
+
+
+def _address_key(email: str) -> str:
+    # keyed, so the table cannot be matched against a list of likely addresses
+    secret = current_app.config["SECRET_KEY"].encode()
+    typed = normalise_email(email).encode()
+    return hmac.new(secret, b"unknown-address|" + typed, hashlib.sha256).hexdigest()
 
 
 @cache
@@ -242,7 +278,7 @@ def wait_after(failures: int) -> timedelta:
     return min(FIRST_WAIT * 2 ** min(failures - SLOW_AFTER_FAILURES, 16), LONGEST_WAIT)
 
 
-def wait_left(user: User, now: datetime) -> timedelta:
+def wait_left(user: User | UnknownAddressFailures, now: datetime) -> timedelta:
     """Return how much longer the next attempt on this account must wait (zero if none)."""
     if user.last_failed_sign_in_at is None:
         return timedelta(0)

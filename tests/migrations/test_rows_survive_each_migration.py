@@ -156,6 +156,13 @@ def indexes_exist(*names: str) -> Callable[[sa.Connection], None]:
                 "ended_portal_sessions", {"token_hash": "0" * 64, "keep_until": MOMENT.date()}
             ),
         ),
+        (
+            "0016",
+            table_is_empty_and_usable(
+                "unknown_address_failures",
+                {"address_key": "0" * 64, "failed_sign_ins": 1, "last_failed_sign_in_at": MOMENT},
+            ),
+        ),
     ],
 )
 def test_the_rows_held_before_the_migration_are_kept(

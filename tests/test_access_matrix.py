@@ -112,6 +112,11 @@ MATRIX: dict[str, Route] = {
     "cases.export": staff("GET", CASE + "/export", *GUARDIANS),
     "cases.audit_history_page": staff("GET", CASE + "/audit-history", *GUARDIANS),
     "cases.record_entry": staff("GET", CASE + "/note", *GUARDIANS),
+    "cases.retention_change": staff("GET", "/retention-change", Role.LEAD_GUARDIAN),
+    "cases.confirm_retention_change": staff(
+        "POST", "/retention-change/confirm", Role.LEAD_GUARDIAN
+    ),
+    "cases.refuse_retention_change": staff("POST", "/retention-change/refuse", Role.LEAD_GUARDIAN),
     "reports.board_report": staff("GET", f"/reports/board?quarter={RELEASED}", *READERS),
     "reports.board_report_csv": staff("GET", f"/reports/board.csv?quarter={RELEASED}", *READERS),
     "reports.board_report_pdf": staff("GET", f"/reports/board.pdf?quarter={RELEASED}", *READERS),

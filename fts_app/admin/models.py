@@ -30,6 +30,10 @@ class OrganisationSettings(Base):
         Integer, default=DEFAULT_SUPPRESSION_THRESHOLD
     )
     national_return_due_days: Mapped[int] = mapped_column(Integer, default=30)
+    #: a shorter retention an administrator asked for; it takes effect only once the lead
+    #: guardian confirms it, since it destroys cases sooner (README, "Who sees what")
+    pending_retention_years: Mapped[int | None] = mapped_column(Integer)
+    pending_retention_asked_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class Directorate(Base):

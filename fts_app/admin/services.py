@@ -167,12 +167,52 @@ def update_settings(actor_id: int, values: Mapping[str, object]) -> list[str]:
     wanted = {**values, "organisation_name": name}
     with db.write_transaction() as session:
         settings = get_settings(session)
+        _hold_back_shorter_retention(session, settings, wanted, actor_id)
         changed = [field for field in SETTING_FIELDS if getattr(settings, field) != wanted[field]]
         for field in changed:
             setattr(settings, field, wanted[field])
         if changed:
             record(session, "admin.settings_changed", actor_id=actor_id, fields=changed)
     return changed
+
+
+def _hold_back_shorter_retention(
+    session: Session, settings: OrganisationSettings, wanted: dict[str, object], actor_id: int
+) -> None:
+    """Keep a shorter retention waiting for the lead guardian; a longer one applies at once.
+
+    Shortening retention makes the next purge destroy cases sooner, which an administrator
+    alone must not be able to do; lengthening it destroys nothing.
+    """
+    asked = wanted["retention_years"]
+    assert isinstance(asked, int)
+    if asked < settings.retention_years:
+        wanted["retention_years"] = settings.retention_years
+        if settings.pending_retention_years != asked:
+            settings.pending_retention_years = asked
+            settings.pending_retention_asked_by = actor_id
+            record(
+                session,
+                "admin.retention_shortening_asked",
+                actor_id=actor_id,
+                retention_years=settings.retention_years,
+                asked_years=asked,
+            )
+    elif settings.pending_retention_years is not None:
+        # the administrator chose the current period or a longer one: nothing waits any more
+        settings.pending_retention_years = None
+        settings.pending_retention_asked_by = None
+        record(session, "admin.retention_shortening_withdrawn", actor_id=actor_id)
+
+
+#: how many closed cases a purge today would destroy under a retention of so many years;
+#: registered by cases (fts_app/cases/retention.py), which admin's layer may not import
+PURGE_PREVIEW: Registry[Callable[[Session, int], int]] = Registry("purge preview")
+
+
+def cases_a_purge_would_destroy(session: Session, retention_years: int) -> int:
+    """Return how many closed cases a purge today would destroy under that retention."""
+    return PURGE_PREVIEW.get("cases")(session, retention_years)
 
 
 def list_directorates(session: Session) -> list[Directorate]:

@@ -16,6 +16,7 @@ from fts_app.admin.services import (
     AdminError,
     NotFound,
     add_directorate,
+    cases_a_purge_would_destroy,
     create_account,
     get_account,
     get_directorate,
@@ -152,8 +153,22 @@ def settings() -> ResponseReturnValue:
             show_error(form, str(error), error.field)
         else:
             flash("Settings saved." if changed else "No settings were changed.", "success")
+            waiting = get_settings(db.session()).pending_retention_years
+            if waiting is not None:
+                flash(
+                    f"Keeping closed cases for {waiting} years destroys them sooner, so it "
+                    "takes effect only once the lead guardian confirms it.",
+                    "notice",
+                )
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+    stored = get_settings(db.session())
+    return render_template(
+        "admin/settings.html",
+        form=form,
+        purged_now=cases_a_purge_would_destroy(db.session(), stored.retention_years),
+        retention_years=stored.retention_years,
+        pending_retention_years=stored.pending_retention_years,
+    )
 
 
 @bp.route("/admin/directorates", methods=["GET", "POST"])

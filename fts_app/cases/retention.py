@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, Select, Table, delete, select, update
+from sqlalchemy import Column, Select, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from fts_app import db
 from fts_app.admin.models import SETTINGS_ROW_ID, OrganisationSettings
+from fts_app.admin.services import PURGE_PREVIEW
 from fts_app.audit.services import record
 from fts_app.cases.enums import CaseStatus
 from fts_app.cases.models import Case
@@ -75,6 +76,63 @@ def purge_expired_cases(today: date | None = None) -> Expiry:
                 purged.append(case)
         forget_data_key(case.id)
     return Expiry(retention_years=expiry.retention_years, cutoff=expiry.cutoff, cases=purged)
+
+
+def cases_due_for_purge(session: Session, retention_years: int) -> int:
+    """Count the closed cases a purge today would destroy under a retention of so many years."""
+    cutoff = retention_cutoff(today_in_london(), retention_years)
+    return session.scalar(select(func.count()).select_from(_expired(cutoff).subquery())) or 0
+
+
+PURGE_PREVIEW.register("cases", cases_due_for_purge)
+
+
+class NoRetentionChangeWaiting(Exception):
+    """No shorter retention waits for the lead guardian (decided already, or never asked)."""
+
+
+@dataclass(frozen=True)
+class RetentionChange:
+    """A shorter retention waiting for the lead guardian, with what it would destroy now."""
+
+    current_years: int
+    asked_years: int
+    purged_now: int
+    purged_if_confirmed: int
+
+
+def waiting_retention_change(session: Session) -> RetentionChange | None:
+    """Return the shorter retention waiting for confirmation, if any."""
+    settings = session.get(OrganisationSettings, SETTINGS_ROW_ID)
+    if settings is None or settings.pending_retention_years is None:
+        return None
+    return RetentionChange(
+        current_years=settings.retention_years,
+        asked_years=settings.pending_retention_years,
+        purged_now=cases_due_for_purge(session, settings.retention_years),
+        purged_if_confirmed=cases_due_for_purge(session, settings.pending_retention_years),
+    )
+
+
+def decide_retention_change(actor_id: int, *, confirm: bool, asked_years: int) -> None:
+    """Apply or refuse the shorter retention the lead guardian was shown (`asked_years`)."""
+    with db.write_transaction() as session:
+        settings = session.get(OrganisationSettings, SETTINGS_ROW_ID)
+        if settings is None or settings.pending_retention_years != asked_years:
+            # decided meanwhile, or changed since the page was shown: decide afresh
+            raise NoRetentionChangeWaiting()
+        before = settings.retention_years
+        if confirm:
+            settings.retention_years = asked_years
+        settings.pending_retention_years = None
+        settings.pending_retention_asked_by = None
+        record(
+            session,
+            "admin.retention_shortened" if confirm else "admin.retention_shortening_refused",
+            actor_id=actor_id,
+            retention_years=before,
+            asked_years=asked_years,
+        )
 
 
 def retention_years(session: Session) -> int:

@@ -13,6 +13,7 @@ from fts_app import db, errors
 from fts_app.admin.models import Directorate
 from fts_app.auth.access import roles_required
 from fts_app.auth.approvals import pending_approvals
+from fts_app.auth.enums import Role
 from fts_app.auth.notices import failed_sign_in_notices
 from fts_app.auth.set_up import recent_caseworker_account_changes
 from fts_app.cases import assignment, closure, intake, reading
@@ -36,6 +37,11 @@ from fts_app.cases.export import export_case
 from fts_app.cases.forms import DashboardFiltersForm, ExportForm, NewCaseForm
 from fts_app.cases.models import Case
 from fts_app.cases.reading import Identity
+from fts_app.cases.retention import (
+    NoRetentionChangeWaiting,
+    decide_retention_change,
+    waiting_retention_change,
+)
 from fts_app.cases.steps import CASEWORKERS, find_step, offered_steps
 from fts_app.cases.timeline import audit_history, case_guardians, directorate_name, timeline
 from fts_app.cases.writes import CaseActionRefused
@@ -92,6 +98,9 @@ def case_list() -> ResponseReturnValue:
             else []
         ),
         restricted=restricted_holdings(session) if is_lead_guardian(current_user) else [],
+        retention_change=(
+            waiting_retention_change(session) if is_lead_guardian(current_user) else None
+        ),
     )
 
 
@@ -257,3 +266,42 @@ def record_entry(reference: str, entry_name: str) -> ResponseReturnValue:
 def _refused(reference: str, refusal: CaseActionRefused) -> ResponseReturnValue:
     flash(str(refusal), "notice")
     return redirect(url_for(".case_page", reference=reference))
+
+
+@bp.get("/retention-change")
+@roles_required(Role.LEAD_GUARDIAN)
+def retention_change() -> ResponseReturnValue:
+    """Show the shorter retention an administrator asked for, and what it would destroy."""
+    return render_template(
+        "cases/retention_change.html", change=waiting_retention_change(db.session())
+    )
+
+
+@bp.post("/retention-change/confirm")
+@roles_required(Role.LEAD_GUARDIAN)
+def confirm_retention_change() -> ResponseReturnValue:
+    """Apply the shorter retention: the next purge destroys cases under it."""
+    return _decide_retention(confirm=True)
+
+
+@bp.post("/retention-change/refuse")
+@roles_required(Role.LEAD_GUARDIAN)
+def refuse_retention_change() -> ResponseReturnValue:
+    """Keep the current retention."""
+    return _decide_retention(confirm=False)
+
+
+def _decide_retention(*, confirm: bool) -> ResponseReturnValue:
+    asked = request.form.get("asked_years", "")
+    try:
+        if not asked.isascii() or not asked.isdigit() or len(asked) > 3:
+            raise NoRetentionChangeWaiting()
+        decide_retention_change(current_user.id, confirm=confirm, asked_years=int(asked))
+    except NoRetentionChangeWaiting:
+        flash("This change was decided already or has changed since. Check it again.", "notice")
+        return redirect(url_for(".retention_change"))
+    if confirm:
+        flash(f"Closed cases are now kept for {asked} years.", "success")
+    else:
+        flash("The retention period was left as it was.", "success")
+    return redirect(url_for(".retention_change"))

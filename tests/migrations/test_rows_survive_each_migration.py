@@ -93,6 +93,18 @@ def new_columns_are_empty(table_name: str, *columns: str) -> Callable[[sa.Connec
     return check
 
 
+def retention_change_columns_added(connection: sa.Connection) -> None:
+    """0017 adds where a shorter retention waits for the lead guardian; nothing waits yet."""
+    columns = {
+        column["name"] for column in sa.inspect(connection).get_columns("organisation_settings")
+    }
+    assert {"pending_retention_years", "pending_retention_asked_by"} <= columns
+    waiting = sa.select(sa.column("pending_retention_years")).select_from(
+        sa.table("organisation_settings")
+    )
+    assert all(row[0] is None for row in connection.execute(waiting))
+
+
 def lock_gone_and_no_failure_recorded(connection: sa.Connection) -> None:
     """0003's lock time is gone again (0013), and nobody is made to wait or told of failures."""
     assert "locked_until" not in {
@@ -163,6 +175,7 @@ def indexes_exist(*names: str) -> Callable[[sa.Connection], None]:
                 {"address_key": "0" * 64, "failed_sign_ins": 1, "last_failed_sign_in_at": MOMENT},
             ),
         ),
+        ("0017", retention_change_columns_added),
     ],
 )
 def test_the_rows_held_before_the_migration_are_kept(

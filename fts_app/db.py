@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +15,8 @@ from sqlalchemy.types import TypeDecorator
 
 from fts_app.choices import Choice
 from fts_app.config import make_sqlite_file_private
+
+logger = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,6 +98,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # deleted rows are overwritten with zeros, so a shredded case leaves nothing in free space
+        cursor.execute("PRAGMA secure_delete=ON")
         # ~20 MB of page cache per connection: list counts over 100,000 cases stay in memory.
         cursor.execute("PRAGMA cache_size=-20000")
         cursor.close()
@@ -157,6 +162,26 @@ def write_transaction() -> Iterator[Session]:
 def is_sqlite() -> bool:
     """Tell whether the current app runs on the embedded SQLite database."""
     return engine().dialect.name == "sqlite"
+
+
+def scrub_deleted_data(table_names: Sequence[str]) -> None:
+    """Leave nothing of deleted rows in the database's own files, as far as the database can.
+
+    SQLite zeroes deleted content as it goes (secure_delete); its write-ahead log still holds
+    the pages as they were, so it is checkpointed into the database and truncated to nothing.
+    PostgreSQL keeps deleted row versions until VACUUM reclaims them, so the tables are vacuumed.
+    What backups and WAL archives already hold is beyond reach (README, "Keys and backups").
+    """
+    current = engine()
+    if current.dialect.name == "sqlite":
+        with current.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            logger.warning("The write-ahead log could not be truncated: a reader held it open.")
+        return
+    with current.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for name in table_names:
+            connection.exec_driver_sql(f'VACUUM "{name}"')
 
 
 def refresh_statistics() -> None:

@@ -75,6 +75,9 @@ def purge_expired_cases(today: date | None = None) -> Expiry:
                 shred_case(session, case)
                 purged.append(case)
         forget_data_key(case.id)
+    if purged:
+        # deleted keys and cleared ciphertext must not linger in the log or in dead row versions
+        db.scrub_deleted_data([CaseKey.__tablename__, *(t.name for t in _tables_shredded())])
     return Expiry(retention_years=expiry.retention_years, cutoff=expiry.cutoff, cases=purged)
 
 
@@ -170,6 +173,10 @@ def shred_case(session: Session, case: ExpiredCase) -> None:
         cleared = {column.name: None for column in _ciphertext_columns(table)}
         session.execute(update(table).where(table.c.case_id == case.id).values(cleared))
     record(session, "case.purged", case_id=case.id, reference=case.reference)
+
+
+def _tables_shredded() -> list[Table]:
+    return [Case.__table__, *_tables_with_case_content()]
 
 
 def _ciphertext_columns(table: Table) -> list[Column[Any]]:

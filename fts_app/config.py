@@ -77,7 +77,18 @@ ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "DEMO": flag,
 }
 #: settings that must be whole numbers of at least 1
-POSITIVE_WHOLE_NUMBERS = ("SUBMISSION_BURST", "SUBMISSION_INTERVAL_SECONDS")
+POSITIVE_WHOLE_NUMBERS = (
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "SET_UP_LINK_HOURS",
+    "SUBMISSION_BURST",
+    "SUBMISSION_INTERVAL_SECONDS",
+    "MAX_CONTENT_LENGTH",
+)
+#: settings that must be one of a few words, with the words
+ONE_OF = {"PREFERRED_URL_SCHEME": ("http", "https")}
+#: the rate-limit stores the app knows how to use
+RATE_LIMIT_STORES = ("memory://", "redis://", "rediss://")
 
 
 def instance_path_from_environment() -> Path:
@@ -93,7 +104,20 @@ def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None) -> d
     settings.update(overrides or {})
     _check_positive_whole_numbers(settings)
     _check_equality_flush_at(settings["EQUALITY_FLUSH_AT"])
+    _check_words(settings)
     return settings
+
+
+def _check_words(settings: Mapping[str, Any]) -> None:
+    for name, allowed in ONE_OF.items():
+        if settings[name] not in allowed:
+            words = " or ".join(allowed)
+            raise ConfigurationError(f"FTS_{name} must be {words}: {settings[name]!r}")
+    store = settings["RATELIMIT_STORAGE_URI"]
+    if not isinstance(store, str) or not store.startswith(RATE_LIMIT_STORES):
+        raise ConfigurationError(
+            f"FTS_RATELIMIT_STORAGE_URI must be memory:// or redis://host:port: {store!r}"
+        )
 
 
 def _check_positive_whole_numbers(settings: Mapping[str, Any]) -> None:

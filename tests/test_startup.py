@@ -118,6 +118,12 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app: Flask) -> None:
         ({"SUBMISSION_INTERVAL_SECONDS": "60"}, "FTS_SUBMISSION_INTERVAL_SECONDS must be a whole"),
         ({"EQUALITY_FLUSH_AT": 2}, "EQUALITY_FLUSH_AT must be a whole number of at least 3"),
         ({"EQUALITY_FLUSH_AT": "5"}, "EQUALITY_FLUSH_AT must be a whole number of at least 3"),
+        ({"SESSION_IDLE_MINUTES": 0}, "FTS_SESSION_IDLE_MINUTES must be a whole number"),
+        ({"SESSION_ABSOLUTE_HOURS": -1}, "FTS_SESSION_ABSOLUTE_HOURS must be a whole number"),
+        ({"SET_UP_LINK_HOURS": "72"}, "FTS_SET_UP_LINK_HOURS must be a whole number"),
+        ({"MAX_CONTENT_LENGTH": 0}, "FTS_MAX_CONTENT_LENGTH must be a whole number"),
+        ({"PREFERRED_URL_SCHEME": "ftp"}, "FTS_PREFERRED_URL_SCHEME must be http or https"),
+        ({"RATELIMIT_STORAGE_URI": "mongodb://x"}, "FTS_RATELIMIT_STORAGE_URI must be memory://"),
     ],
 )
 def test_bad_configuration_stops_start_up_with_one_line(

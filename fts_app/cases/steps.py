@@ -14,7 +14,7 @@ from typing import Any, Literal
 from fts_app import db
 from fts_app.auth.enums import Role
 from fts_app.cases import assignment, closure, progress
-from fts_app.cases.access import Viewer
+from fts_app.cases.access import Viewer, is_assigned_to, is_lead_guardian
 from fts_app.cases.enums import (
     AccessKind,
     CaseStatus,
@@ -101,6 +101,8 @@ class CaseStep:
     roles: frozenset[Role] = CASEWORKERS
     #: when the case page links to the step; the page itself answers in any state
     offered_when: Callable[[Case], bool] = always
+    #: whether the case page links this user to it, beyond their role (None: everyone it allows)
+    offered_to: Callable[[Case, Viewer], bool] | None = None
     #: the service makes a guardian taking this step on an unassigned case its assigned guardian,
     #: so the page says so beforehand
     takes_unassigned_case: bool = False
@@ -118,7 +120,8 @@ class CaseStep:
 
     def is_offered(self, case: Case, user: Viewer) -> bool:
         """Tell whether the case page links the user to the step for this case as it stands."""
-        return self.may_use(user) and self.offered_when(case)
+        wanted = self.offered_to is None or self.offered_to(case, user)
+        return self.may_use(user) and self.offered_when(case) and wanted
 
     def record(self, reference: str, user: Viewer, form: Any) -> None:
         """Call the step's service with the form's answers."""
@@ -350,6 +353,8 @@ CASE_STEPS: tuple[CaseStep, ...] = (
         "in lists, searches and counts too. The lead guardian will not see it unless it is "
         "shared with them.",
         prepare=_show_current_restriction,
+        # the service refuses anyone else (assignment.set_restricted)
+        offered_to=lambda case, user: is_lead_guardian(user) or is_assigned_to(case, user),
     ),
 )
 

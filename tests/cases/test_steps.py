@@ -264,3 +264,13 @@ def test_a_step_the_service_refuses_says_why_on_the_case_page_and_records_nothin
     )
     assert "case.reopened" not in audit_actions(case)
     assert len(event_kinds(case)) == 1
+
+
+def test_a_guardian_is_not_offered_to_restrict_a_case_they_see_only_in_the_queue(
+    app: Flask, make_case: Callable[..., Case], make_user: Callable[..., User]
+) -> None:
+    guardian = make_user(Role.GUARDIAN)
+    client = sign_in(app.test_client(), guardian)
+    queued = make_case()
+    assert "restriction" not in offered_on_the_page(client, queued)
+    assert "restriction" not in [step.slug for step in offered_steps(reload(queued), guardian)]

@@ -18,6 +18,16 @@ def today_in_london() -> date:
     return datetime.now(LONDON).date()
 
 
+def start_of_london_day(moment: datetime | None = None) -> datetime:
+    """Return the start of the London day of `moment` (or now), as an aware UTC time.
+
+    The only time kept of a person's own actions in the portal: with times of day, rotas, door
+    logs or proxy logs could tell who sent a concern or read a reply (README, "Who sees what").
+    """
+    day = as_london(moment or utcnow()).date()
+    return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(UTC)
+
+
 def as_london(moment: datetime) -> datetime:
     """Convert a stored time (aware or naive UTC) to London time for display."""
     if moment.tzinfo is None:

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -85,9 +86,14 @@ def record(
     *,
     actor_id: int | None = None,
     case_id: str | None = None,
+    occurred_at: datetime | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Append an entry inside the caller's transaction; it commits or rolls back with it."""
+    """Append an entry inside the caller's transaction; it commits or rolls back with it.
+
+    `occurred_at` replaces the time of now, for entries about the portal's anonymous visitor,
+    which keep only the day (timeutil.start_of_london_day).
+    """
     key = _audit_key()
     session.execute(
         update(AuditHead)
@@ -105,7 +111,7 @@ def record(
     )
     entry = AuditEvent(
         sequence=head.last_sequence,
-        occurred_at=utcnow(),
+        occurred_at=occurred_at or utcnow(),
         actor_id=actor_id,
         action=action,
         case_id=case_id,

@@ -85,7 +85,9 @@ def case_sections(session: Session, case: Case, *, include_identity: bool) -> li
 def _timeline_item(entry: TimelineEntry) -> tuple[str, str]:
     """Say what happened, who recorded it, the day it happened and when it was recorded."""
     heading = " - ".join(part for part in (entry.title, entry.category, entry.who) if part)
-    recorded = long_date_24_hour(entry.recorded_at)
+    recorded = (
+        long_date(entry.recorded_at) if entry.day_only else long_date_24_hour(entry.recorded_at)
+    )
     when = (
         f"On {long_date(entry.happened_on)} (recorded {recorded})"
         if entry.happened_on

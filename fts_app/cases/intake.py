@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
@@ -92,8 +92,17 @@ def _bump_counter(session: Session, year: int) -> bool:
     return bool(bumped.rowcount)
 
 
-def open_case(session: Session, concern: NewConcern, *, actor_id: int | None = None) -> Case:
-    """Record a new concern in the guardians' queue; call inside a write transaction."""
+def open_case(
+    session: Session,
+    concern: NewConcern,
+    *,
+    actor_id: int | None = None,
+    recorded_at: datetime | None = None,
+) -> Case:
+    """Record a new concern in the guardians' queue; call inside a write transaction.
+
+    `recorded_at` replaces now as the time kept of its arrival (the portal keeps only the day).
+    """
     settings = get_settings(session)
     deadlines = deadlines_for(settings, concern.received_on)
     case = Case(
@@ -111,14 +120,26 @@ def open_case(session: Session, concern: NewConcern, *, actor_id: int | None = N
         restricted=concern.restricted,
         element_rows=[CaseElement(element=element) for element in set(concern.elements)],
     )
+    if recorded_at is not None:
+        case.created_at = case.updated_at = recorded_at
     session.add(case)
     create_data_key(session, case.id)
     _fill_encrypted_answers(case, concern)
     if actor_id is not None:
         case.access_rows.append(CaseAccess(user_id=actor_id, kind="assigned"))
-    session.add(CaseEvent(case_id=case.id, kind=EventKind.RECEIVED, actor_id=actor_id))
+    received = CaseEvent(case_id=case.id, kind=EventKind.RECEIVED, actor_id=actor_id)
+    if recorded_at is not None:
+        received.occurred_at = recorded_at
+    session.add(received)
     session.flush()
-    record(session, "case.opened", actor_id=actor_id, case_id=case.id, route=case.route)
+    record(
+        session,
+        "case.opened",
+        actor_id=actor_id,
+        case_id=case.id,
+        occurred_at=recorded_at,
+        route=case.route,
+    )
     return case
 
 

@@ -82,6 +82,8 @@ class TimelineEntry:
     who: str
     category: str | None
     body: str | None
+    #: kept to the day only (anything the person did): show no time of day
+    day_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class AuditLine:
     who: str
     what: str
     detail: str
+    #: an entry with no staff actor (the portal's visitor): kept and shown to the day only
+    day_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ def _event_entry(event: CaseEvent, names: dict[int, str], case: Case) -> Timelin
         ),
         category=_category_label(event.kind, event.category),
         body=event.body,
+        day_only=event.actor_id is None,
     )
 
 
@@ -145,6 +150,7 @@ def _message_entry(message: CaseMessage, names: dict[int, str]) -> TimelineEntry
         who=_who(message.author_id, names, from_person=from_person),
         category=None,
         body=message.body,
+        day_only=from_person,
     )
 
 
@@ -224,6 +230,7 @@ def audit_history(session: Session, case: Case, page: int) -> AuditPage:
             who=_who(entry.actor_id, names),
             what=AUDIT_ACTIONS.get(entry.action, entry.action),
             detail=_audit_detail(entry.detail),
+            day_only=entry.actor_id is None,
         )
         for entry in entries
     ]

@@ -37,7 +37,7 @@ from fts_app.cases.models import Case, CaseEvent, CaseMessage
 from fts_app.speakup import throttle
 from fts_app.speakup.enums import DetrimentAnswer
 from fts_app.speakup.equality import EqualityAnswers, flush_after_submission, hold_answers
-from fts_app.timeutil import today_in_london, utcnow
+from fts_app.timeutil import start_of_london_day, today_in_london
 
 #: references count on past 9999 (and 999999) with more digits, so any number of 4 or more
 REFERENCE_FORMAT = re.compile(r"FTSU-\d{4}-\d{4,}\Z")
@@ -126,10 +126,10 @@ def submit_concern(concern: NewConcern, equality: EqualityAnswers) -> Receipt:
     # hashed first: the write transaction holds the database's write lock, so keep it short
     code, code_hash = new_hashed_access_code()
     with db.write_transaction() as session:
-        case = open_case(session, concern)
+        case = open_case(session, concern, recorded_at=start_of_london_day())
         case.unread_for_guardian = True
         case.access_code_hash = code_hash
-        record(session, "portal.submitted", case_id=case.id)
+        _record_for_person(session, "portal.submitted", case)
         # every submission seals one entry, answered or not, so its presence says nothing
         hold_answers(session, equality, concern.received_on)
     receipt = Receipt(case.reference, code, case.acknowledge_due_on)
@@ -166,12 +166,19 @@ def open_follow_up(reference: str, access_code: str) -> PortalPass:
     matched = secret_matches(stored_hash or decoy, code)
     if not (matched and case_id and stored_hash):
         with db.write_transaction() as session:
-            record(session, "portal.follow_up_failed", case_id=case_id)
+            record(
+                session,
+                "portal.follow_up_failed",
+                case_id=case_id,
+                occurred_at=start_of_london_day(),
+            )
         raise WrongReferenceOrCode
     # hashed before the write lock is taken, as every code is
     rehashed = hash_access_code(code) if access_code_needs_rehash(stored_hash) else None
     with db.write_transaction() as session:
-        record(session, "portal.follow_up_opened", case_id=case_id)
+        record(
+            session, "portal.follow_up_opened", case_id=case_id, occurred_at=start_of_london_day()
+        )
         if rehashed:
             _replace_access_code_hash(session, case_id, stored_hash, rehashed)
     return PortalPass(case_id, _code_fingerprint(rehashed or stored_hash))
@@ -250,12 +257,14 @@ def read_own_case(portal_pass: PortalPass) -> PersonCaseView:
             session.scalars(
                 select(CaseMessage)
                 .where(CaseMessage.case_id == case.id)
-                .order_by(CaseMessage.sent_at, CaseMessage.id)
+                # in the order written: the person's own keep only their day (see below)
+                .order_by(CaseMessage.id)
             )
         )
         for message in messages:
             if message.direction == MessageDirection.TO_PERSON and message.read_at is None:
-                message.read_at = utcnow()
+                # read or not is what the guardian needs; the day is all that is kept of when
+                message.read_at = start_of_london_day()
         return PersonCaseView(
             reference=case.reference,
             status=CaseStatus(case.status),
@@ -318,11 +327,15 @@ def add_reply(portal_pass: PortalPass, body: str) -> None:
     """Add the person's message to the case and flag it for the guardian."""
     with db.write_transaction() as session:
         case = _available_case(session, portal_pass)
-        message = CaseMessage(case_id=case.id, direction=MessageDirection.FROM_PERSON)
+        message = CaseMessage(
+            case_id=case.id,
+            direction=MessageDirection.FROM_PERSON,
+            sent_at=start_of_london_day(),
+        )
         session.add(message)
         message.body = body
         case.unread_for_guardian = True
-        record(session, "portal.reply_added", case_id=case.id)
+        _record_for_person(session, "portal.reply_added", case)
 
 
 def answer_speak_up_again(
@@ -344,9 +357,14 @@ def record_speak_up_again(
     case.speak_up_again_on = answered_on
     case.speak_up_again_comment = comment
     case.unread_for_guardian = True
-    event = CaseEvent(case_id=case.id, kind=EventKind.SPEAK_UP_AGAIN_ANSWER, category=answer.value)
+    event = CaseEvent(
+        case_id=case.id,
+        kind=EventKind.SPEAK_UP_AGAIN_ANSWER,
+        category=answer.value,
+        occurred_at=start_of_london_day(),
+    )
     session.add(event)
-    record(session, "portal.speak_up_again_answered", case_id=case.id, answer=answer.value)
+    _record_for_person(session, "portal.speak_up_again_answered", case, answer=answer.value)
     return event
 
 
@@ -373,7 +391,19 @@ def answer_check_in(portal_pass: PortalPass, answer: DetrimentAnswer, details: s
             kind=EventKind.DETRIMENT_CHECK_IN,
             category=result.value,
             effective_on=today,
+            occurred_at=start_of_london_day(),
         )
         session.add(event)
         event.body = details
-        record(session, "portal.check_in_answered", case_id=case.id, result=result.value)
+        _record_for_person(session, "portal.check_in_answered", case, result=result.value)
+
+
+def _record_for_person(session: Session, action: str, case: Case, **detail: object) -> None:
+    """Audit what the person did, and touch the case, keeping only the day of either.
+
+    A time of day of the person's own actions, matched with rotas, door logs or proxy logs,
+    could tell who they are (README, "Who sees what").
+    """
+    today = start_of_london_day()
+    case.updated_at = today
+    record(session, action, case_id=case.id, occurred_at=today, **detail)

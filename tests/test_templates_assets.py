@@ -140,6 +140,7 @@ def is_on_this_site(url: str) -> bool:
 def make_layout_app() -> Flask:
     """Return a bare app with the template loader and globals the real app sets up."""
     app = Flask(__name__, static_folder=str(STATIC_DIR))
+    components.use_remembering_environment(app)
     app.config.update(SECRET_KEY="not-secret-in-tests", PROPAGATE_EXCEPTIONS=False)
     app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined, "autoescape": True}
     app.jinja_loader = ChoiceLoader(

@@ -64,7 +64,8 @@ def test_no_text_the_person_wrote_is_in_the_raw_database(
     speak_up_and_follow_up(traced_client)
     stored = raw_database_bytes(app)
     assert b"FTSU-" in stored, "the scan must see the database's plain columns"
-    for canary in [b"CANARY-", b"canary-5e1d", b"5e1d"]:
+    # not the bare "5e1d": PostgreSQL's dump writes ciphertext as hex, where it turns up by chance
+    for canary in [b"CANARY-", b"canary-5e1d"]:
         assert canary not in stored
         assert canary.decode().encode("utf-16-le") not in stored
 

@@ -166,19 +166,12 @@ def open_follow_up(reference: str, access_code: str) -> PortalPass:
     matched = secret_matches(stored_hash or decoy, code)
     if not (matched and case_id and stored_hash):
         with db.write_transaction() as session:
-            record(
-                session,
-                "portal.follow_up_failed",
-                case_id=case_id,
-                occurred_at=start_of_london_day(),
-            )
+            _audit_for_person(session, "portal.follow_up_failed", case_id)
         raise WrongReferenceOrCode
     # hashed before the write lock is taken, as every code is
     rehashed = hash_access_code(code) if access_code_needs_rehash(stored_hash) else None
     with db.write_transaction() as session:
-        record(
-            session, "portal.follow_up_opened", case_id=case_id, occurred_at=start_of_london_day()
-        )
+        _audit_for_person(session, "portal.follow_up_opened", case_id)
         if rehashed:
             _replace_access_code_hash(session, case_id, stored_hash, rehashed)
     return PortalPass(case_id, _code_fingerprint(rehashed or stored_hash))
@@ -399,11 +392,15 @@ def answer_check_in(portal_pass: PortalPass, answer: DetrimentAnswer, details: s
 
 
 def _record_for_person(session: Session, action: str, case: Case, **detail: object) -> None:
-    """Audit what the person did, and touch the case, keeping only the day of either.
+    """Audit what the person did to their case, and mark the case changed, to the day only."""
+    case.updated_at = start_of_london_day()
+    _audit_for_person(session, action, case.id, **detail)
+
+
+def _audit_for_person(session: Session, action: str, case_id: str | None, **detail: object) -> None:
+    """Audit a portal visitor's action, keeping only its day.
 
     A time of day of the person's own actions, matched with rotas, door logs or proxy logs,
     could tell who they are (README, "Who sees what").
     """
-    today = start_of_london_day()
-    case.updated_at = today
-    record(session, action, case_id=case.id, occurred_at=today, **detail)
+    record(session, action, case_id=case_id, occurred_at=start_of_london_day(), **detail)
